@@ -1,0 +1,9 @@
+package io.vigil.model;
+
+/** Rejected: a value or the clock is implausible. */
+public class SanityCheckException extends PacketRejectedException {
+
+    public SanityCheckException(String deviceId, Long sequenceNo, String message) {
+        super(SecurityEventKind.SANITY, deviceId, sequenceNo, message);
+    }
+}

@@ -1,0 +1,282 @@
+package io.vigil.processors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.crypto.CanonicalJson;
+import io.vigil.crypto.MerkleTree;
+import io.vigil.db.Tx;
+import io.vigil.model.SecurityEventKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The read side of the REST API (PROTOCOL §6). Ledger and ML fields are null until those parts are
+ * connected: trust_score, tx_hash, onchain_hash, block_number, label, score, model.
+ */
+public class ApiQueries {
+
+    private static final long SILENT_AFTER_MS = 5 * 60_000L;
+
+    private final DataSource dataSource;
+
+    public ApiQueries(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public List<Map<String, Object>> devices(long now) {
+        return Tx.read(dataSource, c -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Map<String, Object> row : Tx.rows(c, "select device_id, public_key, provisioned_at, last_seen"
+                    + " from devices order by device_id")) {
+                out.add(device(row, c, now));
+            }
+            return out;
+        });
+    }
+
+    public Map<String, Object> device(String deviceId, long now) {
+        return Tx.read(dataSource, c -> {
+            List<Map<String, Object>> rows = Tx.rows(c, "select device_id, public_key, provisioned_at, last_seen"
+                    + " from devices where device_id = ?", deviceId);
+            if (rows.isEmpty()) {
+                throw new ApiException(404, "no device " + deviceId, null);
+            }
+            return device(rows.get(0), c, now);
+        });
+    }
+
+    private static Map<String, Object> device(Map<String, Object> row, java.sql.Connection c, long now)
+            throws java.sql.SQLException {
+        String id = (String) row.get("device_id");
+        Object lastSeen = row.get("last_seen");
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("device_id", id);
+        d.put("public_key", row.get("public_key"));
+        d.put("provisioned_at", row.get("provisioned_at"));
+        d.put("last_seen", lastSeen);
+        d.put("status", lastSeen == null ? "never_seen"
+                : now - ((Number) lastSeen).longValue() > SILENT_AFTER_MS ? "silent" : "active");
+        d.put("trust_score", null);
+        Map<String, Object> counters = new LinkedHashMap<>();
+        counters.put("logs", count(c, "select count(*) as n from logs where device_id = ?", id));
+        counters.put("security_events", count(c, "select count(*) as n from security_events where device_id = ?", id));
+        d.put("counters", counters);
+        return d;
+    }
+
+    public List<Map<String, Object>> logs(String deviceId, Integer limit) {
+        int n = limit(limit);
+        return Tx.read(dataSource, c -> {
+            List<Map<String, Object>> rows = deviceId == null
+                    ? Tx.rows(c, "select * from logs order by id desc limit ?", n)
+                    : Tx.rows(c, "select * from logs where device_id = ? order by sequence_no desc limit ?", deviceId, n);
+            List<Map<String, Object>> out = new ArrayList<>(rows.size());
+            for (Map<String, Object> row : rows) {
+                out.add(log(row));
+            }
+            return out;
+        });
+    }
+
+    private static Map<String, Object> log(Map<String, Object> row) {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("device_id", row.get("device_id"));
+        l.put("sequence_no", row.get("sequence_no"));
+        l.put("type", row.get("type"));
+        l.put("timestamp", row.get("device_timestamp"));
+        l.put("cpu_usage", row.get("cpu_usage"));
+        l.put("battery_level", row.get("battery_level"));
+        l.put("sensors", json((String) row.get("sensors")));
+        l.put("sig", row.get("sig"));
+        l.put("batch_id", String.valueOf(row.get("batch_id")));
+        l.put("leaf_index", row.get("leaf_index"));
+        l.put("stored_at", row.get("stored_at"));
+        l.put("label", row.get("ml_label"));
+        l.put("score", row.get("ml_score"));
+        l.put("model", row.get("ml_model"));
+        return l;
+    }
+
+    public List<Map<String, Object>> securityEvents(String deviceId, String kind, Integer limit) {
+        int n = limit(limit);
+        String kindWire = kind == null ? null : kindOrBadRequest(kind);
+        return Tx.read(dataSource, c -> {
+            List<Map<String, Object>> rows = Tx.rows(c, "select id, kind, device_id, sequence_no, detail, payload,"
+                    + " gateway_id, observed_at, tx_hash from security_events"
+                    + " where (cast(? as varchar) is null or device_id = ?) and (cast(? as varchar) is null or kind = ?)"
+                    + " order by id desc limit ?", deviceId, deviceId, kindWire, kindWire, n);
+            return rows;
+        });
+    }
+
+    /** Security alerts (one per security event) until ML alerts join them. */
+    public List<Map<String, Object>> alerts(String deviceId, Integer limit) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> event : securityEvents(deviceId, null, limit)) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("id", "sec-" + event.get("id"));
+            a.put("source", "security");
+            a.put("kind", event.get("kind"));
+            a.put("device_id", event.get("device_id"));
+            a.put("detail", event.get("detail"));
+            a.put("confidence", 1.0);
+            a.put("observed_at", event.get("observed_at"));
+            a.put("tx_hash", event.get("tx_hash"));
+            out.add(a);
+        }
+        return out;
+    }
+
+    public List<Map<String, Object>> batches(Integer limit) {
+        int n = limit(limit);
+        return Tx.read(dataSource, c -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Map<String, Object> row : Tx.rows(c, "select * from batches order by received_at desc, batch_id limit ?", n)) {
+                out.add(batch(row));
+            }
+            return out;
+        });
+    }
+
+    public Map<String, Object> batch(String batchId) {
+        UUID id = uuid(batchId);
+        return Tx.read(dataSource, c -> {
+            List<Map<String, Object>> rows = Tx.rows(c, "select * from batches where batch_id = ?", id);
+            if (rows.isEmpty()) {
+                throw new ApiException(404, "no batch " + batchId, null);
+            }
+            return batch(rows.get(0));
+        });
+    }
+
+    private static Map<String, Object> batch(Map<String, Object> row) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("batch_id", String.valueOf(row.get("batch_id")));
+        b.put("gateway_id", row.get("gateway_id"));
+        b.put("created_at", row.get("created_at"));
+        b.put("received_at", row.get("received_at"));
+        b.put("log_count", row.get("log_count"));
+        b.put("batch_hash", row.get("batch_hash"));
+        b.put("tx_hash", row.get("anchor_tx_hash"));
+        b.put("block_number", row.get("anchor_block"));
+        return b;
+    }
+
+    /** Recomputes the root from the stored logs; the on-chain side is null until the ledger is connected. */
+    public Map<String, Object> verify(String batchId) {
+        Map<String, Object> batch = batch(batchId);
+        List<byte[]> leaves = leaves(uuid(batchId));
+        String recomputed = MerkleTree.rootHex(leaves);
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("batch_hash", batch.get("batch_hash"));
+        v.put("recomputed_hash", recomputed);
+        v.put("onchain_hash", null);
+        v.put("tx_hash", batch.get("tx_hash"));
+        v.put("block_number", batch.get("block_number"));
+        v.put("verified", recomputed.equals(batch.get("batch_hash")) ? null : Boolean.FALSE);
+        return v;
+    }
+
+    /** RFC 6962 audit path of one log in its batch, with the leaf input so a client can recompute the root. */
+    public Map<String, Object> proof(String deviceId, long sequenceNo) {
+        return Tx.read(dataSource, c -> {
+            List<Map<String, Object>> rows = Tx.rows(c, "select l.batch_id, l.leaf_index, l.canonical, b.batch_hash,"
+                    + " b.anchor_tx_hash from logs l join batches b on b.batch_id = l.batch_id"
+                    + " where l.device_id = ? and l.sequence_no = ?", deviceId, sequenceNo);
+            if (rows.isEmpty()) {
+                throw new ApiException(404, "no stored log " + deviceId + "/" + sequenceNo, null);
+            }
+            Map<String, Object> row = rows.get(0);
+            List<byte[]> leaves = leaves((UUID) row.get("batch_id"));
+            int index = ((Number) row.get("leaf_index")).intValue();
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("batch_id", String.valueOf(row.get("batch_id")));
+            p.put("leaf_index", index);
+            p.put("tree_size", leaves.size());
+            p.put("audit_path", MerkleTree.auditPath(leaves, index));
+            p.put("batch_hash", row.get("batch_hash"));
+            p.put("tx_hash", row.get("anchor_tx_hash"));
+            p.put("leaf_input", row.get("canonical"));
+            return p;
+        });
+    }
+
+    public Map<String, Object> stats() {
+        return Tx.read(dataSource, c -> {
+            Map<String, Long> gateway = new LinkedHashMap<>();
+            for (Map<String, Object> row : Tx.rows(c, "select name, sum(total) as total from gateway_counters group by name")) {
+                gateway.put((String) row.get("name"), ((Number) row.get("total")).longValue());
+            }
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("received", gateway.getOrDefault("received", 0L));
+            s.put("accepted", gateway.getOrDefault("accepted", 0L));
+            s.put("duplicates", gateway.getOrDefault("duplicates", 0L));
+            s.put("stored", count(c, "select count(*) as n from logs"));
+            Map<String, Object> security = new LinkedHashMap<>();
+            for (SecurityEventKind kind : SecurityEventKind.values()) {
+                security.put(kind.wire(), 0L);
+            }
+            for (Map<String, Object> row : Tx.rows(c, "select kind, count(*) as n from security_events group by kind")) {
+                security.put((String) row.get("kind"), ((Number) row.get("n")).longValue());
+            }
+            s.put("security_events", security);
+            s.put("batches", count(c, "select count(*) as n from batches"));
+            s.put("anchored", count(c, "select count(*) as n from batches where anchor_tx_hash is not null"));
+            s.put("alerts", count(c, "select count(*) as n from security_events"));
+            return s;
+        });
+    }
+
+    private List<byte[]> leaves(UUID batchId) {
+        return Tx.read(dataSource, c -> {
+            List<byte[]> leaves = new ArrayList<>();
+            for (Map<String, Object> row : Tx.rows(c, "select canonical from logs where batch_id = ? order by leaf_index", batchId)) {
+                leaves.add(((String) row.get("canonical")).getBytes(StandardCharsets.UTF_8));
+            }
+            return leaves;
+        });
+    }
+
+    private static long count(java.sql.Connection c, String sql, Object... args) throws java.sql.SQLException {
+        return ((Number) Tx.rows(c, sql, args).get(0).get("n")).longValue();
+    }
+
+    private static int limit(Integer limit) {
+        if (limit == null) {
+            return 100;
+        }
+        if (limit < 1 || limit > 1000) {
+            throw new ApiException(400, "limit must be between 1 and 1000", limit);
+        }
+        return limit;
+    }
+
+    private static String kindOrBadRequest(String kind) {
+        try {
+            return SecurityEventKind.fromWire(kind).wire();
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage(), kind);
+        }
+    }
+
+    private static UUID uuid(String batchId) {
+        try {
+            return UUID.fromString(batchId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ApiException(400, "batch_id must be a UUID", batchId);
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return CanonicalJson.parse(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored sensors are not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.vigil.processors;
+
+import io.vigil.db.Tx;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forward stage: hands the outbox's due batches to the HTTPS route one at a time and records the
+ * outcome. Acknowledged batches leave the outbox; failures are retried with doubling back-off; a batch
+ * the server refuses as invalid is kept as 'rejected' for an operator, never dropped.
+ */
+public class BatchForwarder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchForwarder.class);
+
+    /** A batch ready to send. */
+    public record Due(UUID batchId, String body, int attempts) {
+    }
+
+    private final DataSource dataSource;
+    private final String gatewayId;
+    private final long backoffInitialMs;
+    private final long backoffMaxMs;
+
+    public BatchForwarder(DataSource dataSource, String gatewayId, long backoffInitialMs, long backoffMaxMs) {
+        this.dataSource = dataSource;
+        this.gatewayId = gatewayId;
+        this.backoffInitialMs = backoffInitialMs;
+        this.backoffMaxMs = backoffMaxMs;
+    }
+
+    /** The oldest batch due for delivery, or null. */
+    public Due next(long now) {
+        List<Map<String, Object>> rows = Tx.read(dataSource, c -> Tx.rows(c,
+                "select batch_id, body, attempts from gateway_outbox where gateway_id = ? and state = 'pending'"
+                        + " and next_attempt_at <= ? order by created_at, batch_id limit 1", gatewayId, now));
+        if (rows.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> row = rows.get(0);
+        return new Due((UUID) row.get("batch_id"), (String) row.get("body"), ((Number) row.get("attempts")).intValue());
+    }
+
+    /**
+     * Records the server's answer. 2xx: delivered (also for a batch the server already had). 4xx other than
+     * 401/403/408/429: the server judged the batch itself invalid, kept as rejected. Anything else: retried.
+     * Returns true when the drain may go on to the next batch.
+     */
+    public boolean answered(UUID batchId, int status, String responseBody, long now) {
+        if (status >= 200 && status < 300) {
+            Tx.inTransaction(dataSource, c -> Tx.update(c, "delete from gateway_outbox where batch_id = ?", batchId));
+            return true;
+        }
+        boolean retryable = status >= 500 || status == 401 || status == 403 || status == 408 || status == 429;
+        String error = "HTTP " + status + ": " + truncate(responseBody);
+        if (!retryable) {
+            LOG.error("server rejected batch {} ({}); kept in the outbox as rejected", batchId, error);
+            Tx.inTransaction(dataSource, c -> Tx.update(c,
+                    "update gateway_outbox set state = 'rejected', last_error = ? where batch_id = ?", error, batchId));
+            return true;
+        }
+        failed(batchId, error, now);
+        return false;
+    }
+
+    /** Records a transport failure (server down, timeout) and schedules the retry. */
+    public void failed(UUID batchId, String error, long now) {
+        Tx.inTransaction(dataSource, c -> {
+            List<Map<String, Object>> rows = Tx.rows(c, "select attempts from gateway_outbox where batch_id = ?", batchId);
+            int attempts = rows.isEmpty() ? 0 : ((Number) rows.get(0).get("attempts")).intValue();
+            long delay = Math.min(backoffMaxMs, backoffInitialMs << Math.min(20, attempts));
+            LOG.warn("batch {} not delivered (attempt {}): {}; retry in {} ms", batchId, attempts + 1, truncate(error), delay);
+            return Tx.update(c, "update gateway_outbox set attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+                    + " where batch_id = ?", now + delay, truncate(error), batchId);
+        });
+    }
+
+    private static String truncate(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= 900 ? text : text.substring(0, 900);
+    }
+}

@@ -1,0 +1,177 @@
+package io.vigil.processors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.crypto.CanonicalJson;
+import io.vigil.crypto.MerkleTree;
+import io.vigil.db.Tx;
+import io.vigil.model.Packet;
+import io.vigil.model.PacketRejectedException;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * Server-ingest stage: checks a gateway batch (shape, every log against the packet schema, the RFC 6962
+ * root recomputed), then stores batch and logs in one transaction, once per batch_id.
+ */
+public class BatchStore {
+
+    private static final Pattern HEX64 = Pattern.compile("^[0-9a-f]{64}$");
+
+    /** What the server made of a batch; {@code stored} logs are for the JSONL export and live events. */
+    public record Outcome(boolean duplicate, UUID batchId, String batchHash, List<StoredLog> stored) {
+        public Map<String, Object> answer() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("batch_id", batchId.toString());
+            body.put("status", duplicate ? "duplicate" : "stored");
+            body.put("batch_hash", batchHash);
+            body.put("logs", duplicate ? 0 : stored.size());
+            return body;
+        }
+
+        public int httpStatus() {
+            return duplicate ? 200 : 201;
+        }
+    }
+
+    /** One stored log with its place in its batch. */
+    public record StoredLog(UUID batchId, int leafIndex, long storedAt, Packet packet) {
+    }
+
+    private final DataSource dataSource;
+    private final PacketValidator validator;
+    private final int maxLogs;
+
+    public BatchStore(DataSource dataSource, PacketValidator validator, int maxLogs) {
+        this.dataSource = dataSource;
+        this.validator = validator;
+        this.maxLogs = maxLogs;
+    }
+
+    public Outcome store(byte[] body, long now) {
+        JsonNode tree;
+        try {
+            tree = CanonicalJson.parse(body);
+        } catch (IOException e) {
+            throw new ApiException(400, "batch is not valid JSON", e.getMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ApiException(400, "batch must be a JSON object", null);
+        }
+        UUID batchId = uuid(tree.path("batch_id"));
+        String gatewayId = text(tree.path("gateway_id"), "gateway_id");
+        if (!DeviceRegistry.DEVICE_ID.matcher(gatewayId).matches()) {
+            throw new ApiException(400, "gateway_id must match " + DeviceRegistry.DEVICE_ID.pattern(), gatewayId);
+        }
+        JsonNode createdAt = tree.path("created_at");
+        if (!createdAt.canConvertToExactIntegral()) {
+            throw new ApiException(400, "created_at must be epoch milliseconds", null);
+        }
+        String batchHash = text(tree.path("batch_hash"), "batch_hash");
+        if (!HEX64.matcher(batchHash).matches()) {
+            throw new ApiException(400, "batch_hash must be 64 lowercase hex digits", batchHash);
+        }
+        JsonNode logs = tree.path("logs");
+        if (!logs.isArray() || logs.isEmpty() || logs.size() > maxLogs) {
+            throw new ApiException(400, "logs must be an array of 1 to " + maxLogs + " packets", null);
+        }
+        List<Packet> packets = new ArrayList<>(logs.size());
+        List<byte[]> leaves = new ArrayList<>(logs.size());
+        for (int i = 0; i < logs.size(); i++) {
+            try {
+                Packet packet = validator.fromTree(logs.get(i));
+                packets.add(packet);
+                leaves.add(packet.canonical());
+            } catch (PacketRejectedException e) {
+                throw new ApiException(400, "log " + i + " is not a valid packet", e.getMessage());
+            }
+        }
+        String recomputed = MerkleTree.rootHex(leaves);
+        if (!recomputed.equals(batchHash)) {
+            throw new ApiException(422, "batch_hash does not match the logs",
+                    Map.of("batch_hash", batchHash, "recomputed_hash", recomputed));
+        }
+        return Tx.inTransaction(dataSource, c -> {
+            int inserted = Tx.update(c, "insert into batches (batch_id, gateway_id, created_at, received_at, log_count,"
+                    + " batch_hash) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+                    batchId, gatewayId, createdAt.asLong(), now, packets.size(), batchHash);
+            if (inserted == 0) {
+                String known = (String) Tx.rows(c, "select batch_hash from batches where batch_id = ?", batchId)
+                        .get(0).get("batch_hash");
+                if (!known.equals(batchHash)) {
+                    throw new ApiException(409, "batch_id already stored with another batch_hash", batchId.toString());
+                }
+                return new Outcome(true, batchId, batchHash, List.of());
+            }
+            List<StoredLog> stored = new ArrayList<>(packets.size());
+            try (PreparedStatement insert = c.prepareStatement("insert into logs (device_id, sequence_no, type,"
+                    + " device_timestamp, cpu_usage, battery_level, sensors, sig, canonical, batch_id, leaf_index, stored_at)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < packets.size(); i++) {
+                    Packet p = packets.get(i);
+                    insert.setString(1, p.deviceId());
+                    insert.setLong(2, p.sequenceNo());
+                    insert.setString(3, p.type().wire());
+                    insert.setLong(4, p.timestamp());
+                    insert.setDouble(5, p.cpuUsage());
+                    insert.setDouble(6, p.batteryLevel());
+                    insert.setString(7, sensorsJson((ObjectNode) logs.get(i)));
+                    insert.setString(8, p.sig());
+                    insert.setString(9, p.canonicalJson());
+                    insert.setObject(10, batchId);
+                    insert.setInt(11, i);
+                    insert.setLong(12, now);
+                    insert.addBatch();
+                    stored.add(new StoredLog(batchId, i, now, p));
+                }
+                insert.executeBatch();
+            } catch (SQLException e) {
+                if (Tx.isUniqueViolation(e)) {
+                    throw new ApiException(409, "a log of this batch is already stored in another batch", e.getMessage());
+                }
+                throw e;
+            }
+            try (PreparedStatement seen = c.prepareStatement(
+                    "update devices set last_seen = greatest(coalesce(last_seen, 0), ?) where device_id = ?")) {
+                Map<String, Long> lastSeen = new LinkedHashMap<>();
+                for (Packet p : packets) {
+                    lastSeen.merge(p.deviceId(), p.timestamp(), Math::max);
+                }
+                for (Map.Entry<String, Long> e : lastSeen.entrySet()) {
+                    seen.setLong(1, e.getValue());
+                    seen.setString(2, e.getKey());
+                    seen.addBatch();
+                }
+                seen.executeBatch();
+            }
+            return new Outcome(false, batchId, batchHash, stored);
+        });
+    }
+
+    private static String sensorsJson(ObjectNode log) {
+        return new String(CanonicalJson.bytes(log.get("sensors")), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static UUID uuid(JsonNode node) {
+        try {
+            return UUID.fromString(text(node, "batch_id"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "batch_id must be a UUID", null);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        if (!node.isTextual()) {
+            throw new ApiException(400, field + " must be a string", null);
+        }
+        return node.asText();
+    }
+}

@@ -1,0 +1,46 @@
+package io.vigil.processors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.crypto.CanonicalJson;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Provisioning and commands from the REST API. */
+public class DeviceApi {
+
+    private final DeviceRegistry registry;
+
+    public DeviceApi(DeviceRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** POST /devices: 201 with the device, 409 when it exists, 400 for a bad id or key. */
+    public Map<String, Object> provision(byte[] body, long now) {
+        JsonNode request;
+        try {
+            request = CanonicalJson.parse(body == null ? new byte[0] : body);
+        } catch (IOException e) {
+            throw new ApiException(400, "body must be JSON {\"device_id\", \"public_key\"}", null);
+        }
+        if (request == null || !request.isObject()) {
+            throw new ApiException(400, "body must be JSON {\"device_id\", \"public_key\"}", null);
+        }
+        String deviceId = request.path("device_id").isTextual() ? request.get("device_id").asText() : null;
+        String publicKey = request.path("public_key").isTextual() ? request.get("public_key").asText() : null;
+        if (registry.provision(deviceId, publicKey, now) == DeviceRegistry.Provisioned.EXISTS) {
+            throw new ApiException(409, "device " + deviceId + " is already provisioned", deviceId);
+        }
+        Map<String, Object> created = new LinkedHashMap<>();
+        created.put("device_id", deviceId);
+        created.put("public_key", publicKey);
+        created.put("provisioned_at", now);
+        return created;
+    }
+
+    /** POST /devices/{id}/commands: refused while no ledger is connected, since trust is read on-chain. */
+    public Map<String, Object> command(String deviceId) {
+        throw new ApiException(503, "commands are gated on on-chain trust and no ledger is connected",
+                Map.of("device_id", String.valueOf(deviceId)));
+    }
+}

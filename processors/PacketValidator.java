@@ -1,0 +1,101 @@
+package io.vigil.processors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.vigil.crypto.CanonicalJson;
+import io.vigil.model.Packet;
+import io.vigil.model.PacketType;
+import io.vigil.model.SchemaViolationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Validate stage: size limit, strict JSON (no duplicate keys), the packet JSON Schema, then a typed {@link Packet}. */
+public class PacketValidator {
+
+    private static final String SCHEMA = "/schemas/device-packet.schema.json";
+
+    private final JsonSchema schema;
+    private final int maxBytes;
+
+    public PacketValidator(int maxBytes) {
+        this.maxBytes = maxBytes;
+        try (InputStream in = PacketValidator.class.getResourceAsStream(SCHEMA)) {
+            if (in == null) {
+                throw new IllegalStateException(SCHEMA + " is missing from the classpath");
+            }
+            this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses and validates a raw packet; throws {@link SchemaViolationException} with a readable reason. */
+    public Packet validate(byte[] payload) {
+        if (payload == null || payload.length == 0) {
+            throw new SchemaViolationException(null, null, "empty packet");
+        }
+        if (payload.length > maxBytes) {
+            throw new SchemaViolationException(null, null,
+                    "packet is " + payload.length + " bytes; the limit is " + maxBytes);
+        }
+        JsonNode tree;
+        try {
+            tree = CanonicalJson.parse(payload);
+        } catch (IOException e) {
+            throw new SchemaViolationException(null, null, "not valid JSON: " + firstLine(e.getMessage()));
+        }
+        return fromTree(tree);
+    }
+
+    /** Validates an already parsed packet (the server re-checks every log of a batch). */
+    public Packet fromTree(JsonNode tree) {
+        String deviceId = tree != null && tree.path("device_id").isTextual() ? tree.get("device_id").asText() : null;
+        Long sequenceNo = tree != null && tree.path("sequence_no").canConvertToExactIntegral()
+                ? tree.get("sequence_no").asLong() : null;
+        if (tree == null || !tree.isObject()) {
+            throw new SchemaViolationException(null, null, "a packet is a JSON object");
+        }
+        Set<ValidationMessage> errors = schema.validate(tree);
+        if (!errors.isEmpty()) {
+            String reason = errors.stream().map(ValidationMessage::getMessage).sorted().limit(5)
+                    .collect(Collectors.joining("; "));
+            throw new SchemaViolationException(safeId(deviceId), sequenceNo, "schema: " + reason);
+        }
+        ObjectNode packet = (ObjectNode) tree;
+        Map<String, Double> sensors = new LinkedHashMap<>();
+        packet.get("sensors").fields().forEachRemaining(e -> sensors.put(e.getKey(), e.getValue().asDouble()));
+        return new Packet(
+                deviceId,
+                PacketType.fromWire(packet.get("type").asText()),
+                packet.get("sequence_no").asLong(),
+                packet.get("timestamp").asLong(),
+                packet.get("cpu_usage").asDouble(),
+                packet.get("battery_level").asDouble(),
+                sensors,
+                packet.get("sig").asText(),
+                CanonicalJson.bytesWithout(packet, "sig"),
+                CanonicalJson.bytes(packet));
+    }
+
+    /** A device id from an invalid packet is kept only if it is well-formed, so events never store junk as an id. */
+    private static String safeId(String deviceId) {
+        return deviceId != null && deviceId.matches("^[a-z0-9][a-z0-9_-]{2,63}$") ? deviceId : null;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,55 @@
+package io.vigil;
+
+import io.vigil.boot.StartupException;
+import io.vigil.boot.VigilApp;
+import io.vigil.boot.VigilConfig;
+import io.vigil.sim.LoadGenerator;
+import io.vigil.sim.FleetCommand;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** Command line: {@code run} (default) the system, {@code simulate} a fleet against a broker, {@code loadgen}. */
+public final class Vigil {
+
+    private Vigil() {
+    }
+
+    public static void main(String[] args) {
+        String command = args.length == 0 ? "run" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (command) {
+                case "run" -> run();
+                case "simulate" -> System.exit(FleetCommand.main(rest));
+                case "loadgen" -> System.exit(LoadGenerator.main(rest));
+                default -> {
+                    System.err.println("usage: vigil [run | simulate --help | loadgen --help]");
+                    System.exit(2);
+                }
+            }
+        } catch (StartupException e) {
+            System.err.println("vigil: " + e.getMessage());
+            System.exit(2);
+        } catch (Exception e) {
+            // HiveMQ replaces the uncaught-exception handler, so a start-up failure must exit here.
+            System.err.println("vigil: failed to start: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run() {
+        VigilApp app = new VigilApp(VigilConfig.load(System.getenv(), Map.of())).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "vigil-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

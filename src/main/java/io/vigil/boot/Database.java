@@ -1,0 +1,55 @@
+package io.vigil.boot;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+
+/** The connection pool and schema migrations (Flyway) for H2 or PostgreSQL. */
+public final class Database {
+
+    private Database() {
+    }
+
+    /** The default H2 file database in the data dir, in PostgreSQL mode so one SQL dialect serves both. */
+    public static String defaultUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.resolve("db").resolve("vigil")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    }
+
+    /** Opens the pool and migrates the schema; fails with a message naming VIGIL_DB_URL when unreachable. */
+    public static HikariDataSource open(String url, String user, String password, int poolSize) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(url);
+        if (!user.isEmpty()) {
+            hikari.setUsername(user);
+        }
+        if (!password.isEmpty()) {
+            hikari.setPassword(password);
+        }
+        hikari.setMaximumPoolSize(poolSize);
+        hikari.setPoolName("vigil-db");
+        hikari.setInitializationFailTimeout(10_000);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new StartupException("cannot open the database " + redact(url)
+                    + " (set VIGIL_DB_URL): " + rootMessage(e), e);
+        }
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        return dataSource;
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

@@ -1,0 +1,157 @@
+package io.vigil.boot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A development CA and a server certificate made at first start into {@code <data>/tls}: server.p12
+ * (key and chain), truststore.p12 and ca.pem (for curl --cacert and MQTT clients). Reused afterwards.
+ */
+public final class DevTls {
+
+    /** Where the material lives and the random password protecting both key stores. */
+    public record Material(Path keyStore, Path trustStore, Path caPem, String password) {
+    }
+
+    private DevTls() {
+    }
+
+    public static Material ensure(Path dataDir) {
+        Path dir = dataDir.resolve("tls");
+        Path keyStore = dir.resolve("server.p12");
+        Path trustStore = dir.resolve("truststore.p12");
+        Path caPem = dir.resolve("ca.pem");
+        Path passwordFile = dir.resolve("keystore-password");
+        try {
+            if (Files.exists(keyStore) && Files.exists(trustStore) && Files.exists(passwordFile)) {
+                return new Material(keyStore, trustStore, caPem, Files.readString(passwordFile).trim());
+            }
+            Files.createDirectories(dir);
+            byte[] secret = new byte[24];
+            new SecureRandom().nextBytes(secret);
+            String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+            writePrivate(passwordFile, password);
+
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(256);
+            KeyPair caKeys = generator.generateKeyPair();
+            X500Name caName = new X500Name("CN=Vigil development CA");
+            X509Certificate ca = certificate(caName, caKeys, caName, caKeys, true, List.of());
+            KeyPair serverKeys = generator.generateKeyPair();
+            List<GeneralName> names = new ArrayList<>(List.of(
+                    new GeneralName(GeneralName.dNSName, "localhost"),
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                    new GeneralName(GeneralName.iPAddress, "::1")));
+            String host = InetAddress.getLocalHost().getHostName();
+            if (!host.isBlank() && !"localhost".equals(host)) {
+                names.add(new GeneralName(GeneralName.dNSName, host));
+            }
+            X509Certificate server = certificate(new X500Name("CN=vigil-server"), serverKeys, caName, caKeys,
+                    false, names);
+
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("vigil-server", serverKeys.getPrivate(), password.toCharArray(),
+                    new Certificate[] {server, ca});
+            store(keys, keyStore, password);
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("vigil-dev-ca", ca);
+            store(trust, trustStore, password);
+            StringWriter pem = new StringWriter();
+            try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+                writer.writeObject(ca);
+            }
+            Files.writeString(caPem, pem.toString());
+            return new Material(keyStore, trustStore, caPem, password);
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new StartupException("cannot create the development TLS material in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a PKCS12 store written by {@link #ensure}. */
+    public static KeyStore load(Path path, String password) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(path)) {
+            store.load(in, password.toCharArray());
+        }
+        return store;
+    }
+
+    private static X509Certificate certificate(X500Name subject, KeyPair subjectKeys, X500Name issuer,
+            KeyPair issuerKeys, boolean isCa, List<GeneralName> altNames)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
+                new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(isCa ? 3650 : 825))), subject, subjectKeys.getPublic());
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
+        builder.addExtension(Extension.subjectKeyIdentifier, false,
+                extensions.createSubjectKeyIdentifier(subjectKeys.getPublic()));
+        if (isCa) {
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        } else {
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    extensions.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                    new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(altNames.toArray(GeneralName[]::new)));
+        }
+        ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
+        return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+    }
+
+    private static void store(KeyStore store, Path path, String password) throws IOException, GeneralSecurityException {
+        try (OutputStream out = Files.newOutputStream(path)) {
+            store.store(out, password.toCharArray());
+        }
+    }
+
+    static void writePrivate(Path path, String content) throws IOException {
+        Files.writeString(path, content);
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the data dir's own permissions apply
+        }
+    }
+}

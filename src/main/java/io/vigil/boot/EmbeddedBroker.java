@@ -1,0 +1,84 @@
+package io.vigil.boot;
+
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The embedded MQTT 5 broker: HiveMQ CE (MQTT 5 with shared subscriptions and durable sessions; Moquette
+ * speaks only MQTT 3.1.1). Its queue limit is raised because HiveMQ drops QoS 1 messages silently when a
+ * client's queue is full.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    private final EmbeddedHiveMQ hivemq;
+
+    private EmbeddedBroker(EmbeddedHiveMQ hivemq) {
+        this.hivemq = hivemq;
+    }
+
+    public static EmbeddedBroker start(Path home, String host, int port, long maxQueue) {
+        try {
+            Path conf = Files.createDirectories(home.resolve("conf"));
+            Path data = Files.createDirectories(home.resolve("data"));
+            Path extensions = Files.createDirectories(home.resolve("extensions"));
+            Files.writeString(conf.resolve("config.xml"), """
+                    <?xml version="1.0"?>
+                    <hivemq>
+                        <listeners>
+                            <tcp-listener>
+                                <port>%d</port>
+                                <bind-address>%s</bind-address>
+                            </tcp-listener>
+                        </listeners>
+                        <mqtt>
+                            <queued-messages>
+                                <max-queue-size>%d</max-queue-size>
+                                <strategy>discard</strategy>
+                            </queued-messages>
+                            <session-expiry>
+                                <max-interval>4294967295</max-interval>
+                            </session-expiry>
+                        </mqtt>
+                        <restrictions>
+                            <max-client-id-length>256</max-client-id-length>
+                        </restrictions>
+                        <anonymous-usage-statistics>
+                            <enabled>false</enabled>
+                        </anonymous-usage-statistics>
+                    </hivemq>
+                    """.formatted(port, host, maxQueue));
+            EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+                    .withConfigurationFolder(conf)
+                    .withDataFolder(data)
+                    .withExtensionsFolder(extensions)
+                    .withoutLoggingBootstrap()
+                    .build();
+            hivemq.start().get(60, TimeUnit.SECONDS);
+            return new EmbeddedBroker(hivemq);
+        } catch (IOException e) {
+            throw new StartupException("cannot prepare the broker folder " + home + ": " + e.getMessage(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StartupException("the embedded MQTT broker did not start on port " + port
+                    + " (set VIGIL_MQTT_PORT, or VIGIL_MQTT_URL for an external broker): "
+                    + Database.rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while starting the broker", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            hivemq.stop().get(30, TimeUnit.SECONDS);
+            hivemq.close();
+        } catch (Exception e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.vigil.boot;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.vertx.core.Vertx;
+import io.vigil.sim.DemoFleet;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Vigil process: checks ports, prepares the data dir (TLS, tokens, database), starts the embedded
+ * broker unless VIGIL_MQTT_URL is set, then Camel Main with the routes of its role, then the demo fleet.
+ */
+public final class VigilApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VigilApp.class);
+
+    private final VigilConfig config;
+    private EmbeddedBroker broker;
+    private HikariDataSource dataSource;
+    private Vertx vertx;
+    private Main main;
+    private DemoFleet fleet;
+
+    public VigilApp(VigilConfig config) {
+        this.config = config;
+    }
+
+    public VigilApp start() {
+        String role = config.get("vigil.role");
+        if (!role.equals("all") && !role.equals("gateway") && !role.equals("server")) {
+            throw new StartupException("VIGIL_ROLE must be all, gateway or server, got '" + role + "'");
+        }
+        boolean gateway = !role.equals("server");
+        boolean server = !role.equals("gateway");
+        Path dataDir = config.dataDir();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new StartupException("cannot create the data dir " + dataDir + " (set VIGIL_DATA_DIR): " + e.getMessage());
+        }
+        int httpPort = config.getInt("vigil.http.port");
+        String host = config.get("vigil.http.host");
+        boolean embeddedBroker = gateway && !config.isSet("vigil.mqtt.url");
+        if (server) {
+            Ports.requireFree(host, httpPort, "VIGIL_HTTP_PORT");
+        }
+        if (embeddedBroker) {
+            Ports.requireFree(host, config.getInt("vigil.mqtt.port"), "VIGIL_MQTT_PORT");
+        }
+        deriveSettings(httpPort, embeddedBroker);
+        boolean devTokens = DevTokens.fill(config);
+        DevTls.Material tls = DevTls.ensure(dataDir);
+
+        String dbUrl = config.isSet("vigil.db.url") ? config.get("vigil.db.url") : Database.defaultUrl(dataDir);
+        dataSource = Database.open(dbUrl, config.get("vigil.db.user"), config.get("vigil.db.password"),
+                Math.max(4, config.getInt("vigil.mqtt.workers") + 4));
+        if (embeddedBroker) {
+            broker = EmbeddedBroker.start(dataDir.resolve("broker"), host, config.getInt("vigil.mqtt.port"),
+                    Math.max(100_000, config.getLong("vigil.mqtt.receive-maximum") * 10));
+        }
+        vertx = Vertx.vertx();
+
+        Properties camel = config.asProperties();
+        camel.setProperty("camel.server.port", String.valueOf(httpPort));
+        camel.setProperty("camel.server.host", host);
+        camel.setProperty("camel.server.enabled", String.valueOf(server));
+        camel.setProperty("camel.server.use-global-ssl-context-parameters", "true");
+        camel.setProperty("camel.management.enabled", String.valueOf(server));
+        camel.setProperty("camel.management.port", String.valueOf(httpPort));
+        camel.setProperty("camel.management.host", host);
+        camel.setProperty("camel.management.use-global-ssl-context-parameters", "true");
+        camel.setProperty("camel.ssl.enabled", "true");
+        camel.setProperty("camel.ssl.key-store", "file:" + tls.keyStore());
+        camel.setProperty("camel.ssl.keystore-password", tls.password());
+        camel.setProperty("camel.ssl.trust-store", "file:" + tls.trustStore());
+        camel.setProperty("camel.ssl.trust-store-password", tls.password());
+        camel.setProperty("camel.component.https.use-global-ssl-context-parameters", "true");
+        camel.setProperty("camel.component.paho-mqtt5.broker-url", config.get("vigil.mqtt.effective-url"));
+        camel.setProperty("camel.main.routes-include-pattern", routesFor(gateway, server));
+
+        main = new Main();
+        main.setOverrideProperties(camel);
+        main.bind("vertx", vertx);
+        main.bind("dataSource", dataSource);
+        main.configure().addConfiguration(VigilBeans.class);
+        try {
+            main.start();
+        } catch (Exception e) {
+            close();
+            throw new StartupException("Camel did not start: " + Database.rootMessage(e), e);
+        }
+        CamelContext context = main.getCamelContext();
+        if (context == null || !context.isStarted()) {
+            close();
+            throw new StartupException("Camel did not start; see the log above");
+        }
+
+        io.vigil.processors.DeviceRegistry registry =
+                context.getRegistry().lookupByNameAndType("deviceRegistry", io.vigil.processors.DeviceRegistry.class);
+        if (config.isSet("vigil.devices.file")) {
+            int created = io.vigil.sim.DevicesFile.provision(Path.of(config.get("vigil.devices.file")), registry);
+            LOG.info("provisioned {} devices from {}", created, config.get("vigil.devices.file"));
+        }
+        int simulated = config.getInt("vigil.simulator.devices");
+        if (gateway && simulated > 0) {
+            fleet = DemoFleet.start(config, simulated, registry);
+        }
+        printBanner(httpPort, tls, devTokens, server);
+        return this;
+    }
+
+    /** Values the routes need that follow from others: broker URL, subscription, client id, server URL. */
+    private void deriveSettings(int httpPort, boolean embeddedBroker) {
+        if (!config.isSet("vigil.gateway.id")) {
+            String hostName;
+            try {
+                hostName = InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT)
+                        .replaceAll("[^a-z0-9_-]", "-");
+            } catch (IOException e) {
+                hostName = "local";
+            }
+            config.put("vigil.gateway.id", ("gw-" + hostName).substring(0, Math.min(64, 3 + hostName.length())));
+        }
+        String brokerUrl = embeddedBroker
+                ? "tcp://127.0.0.1:" + config.getInt("vigil.mqtt.port")
+                : config.get("vigil.mqtt.url");
+        if (brokerUrl.isEmpty()) {
+            brokerUrl = "tcp://127.0.0.1:" + config.getInt("vigil.mqtt.port");
+        }
+        config.put("vigil.mqtt.effective-url", brokerUrl);
+        String topic = config.get("vigil.mqtt.topic");
+        config.put("vigil.mqtt.subscription", config.isSet("vigil.mqtt.share-group")
+                ? "$share/" + config.get("vigil.mqtt.share-group") + "/" + topic : topic);
+        config.put("vigil.mqtt.client-id", "vigil-" + config.get("vigil.gateway.id"));
+        if (!config.isSet("vigil.server.url")) {
+            config.put("vigil.server.url", "https://localhost:" + httpPort);
+        }
+        URI.create(config.get("vigil.server.url"));
+    }
+
+    private static String routesFor(boolean gateway, boolean server) {
+        StringBuilder include = new StringBuilder("classpath:routes/error-handling.camel.yaml");
+        if (gateway) {
+            for (String stage : new String[] {"mqtt-ingest", "validate", "authenticate", "rate-limit", "replay-guard",
+                    "batch", "forward"}) {
+                include.append(",classpath:routes/").append(stage).append(".camel.yaml");
+            }
+        }
+        if (server) {
+            for (String stage : new String[] {"server-ingest", "rest-api", "health"}) {
+                include.append(",classpath:routes/").append(stage).append(".camel.yaml");
+            }
+        }
+        return include.toString();
+    }
+
+    private void printBanner(int httpPort, DevTls.Material tls, boolean devTokens, boolean server) {
+        StringBuilder banner = new StringBuilder("\nVigil is running (role ").append(config.get("vigil.role")).append(")\n");
+        if (server) {
+            banner.append("  API        https://localhost:").append(httpPort).append("/api/v1  (CA: ").append(tls.caPem()).append(")\n");
+            banner.append("  OpenAPI    https://localhost:").append(httpPort).append("/api/v1/openapi.json\n");
+            banner.append("  health     https://localhost:").append(httpPort).append("/health\n");
+            banner.append("  metrics    https://localhost:").append(httpPort).append("/observe/metrics\n");
+        }
+        banner.append("  MQTT       ").append(config.get("vigil.mqtt.effective-url")).append("  topic ")
+                .append(config.get("vigil.mqtt.topic")).append('\n');
+        banner.append("  data       ").append(config.dataDir()).append('\n');
+        if (devTokens) {
+            banner.append("  dev tokens (set VIGIL_ADMIN_TOKEN, VIGIL_OPERATOR_TOKEN, VIGIL_VIEWER_TOKEN, VIGIL_GATEWAY_TOKEN to replace):\n");
+            for (String role : new String[] {"admin", "operator", "viewer", "gateway"}) {
+                banner.append("    ").append(role).append(' ').append(config.get("vigil." + role + ".token")).append('\n');
+            }
+        }
+        LOG.info(banner.toString());
+    }
+
+    public VigilConfig config() {
+        return config;
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (main != null) {
+            try {
+                main.stop();
+            } catch (Exception e) {
+                LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
+            }
+        }
+        if (vertx != null) {
+            vertx.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+}

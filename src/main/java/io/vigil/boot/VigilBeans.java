@@ -1,0 +1,76 @@
+package io.vigil.boot;
+
+import io.vigil.processors.ApiAuth;
+import io.vigil.processors.ApiErrors;
+import io.vigil.processors.ApiQueries;
+import io.vigil.processors.BatchForwarder;
+import io.vigil.processors.BatchSealer;
+import io.vigil.processors.BatchStore;
+import io.vigil.processors.DeviceApi;
+import io.vigil.processors.DeviceRegistry;
+import io.vigil.processors.GatewayCounters;
+import io.vigil.processors.HealthCheck;
+import io.vigil.processors.JsonlExporter;
+import io.vigil.processors.PacketValidator;
+import io.vigil.processors.ReplayGuard;
+import io.vigil.processors.SanityChecker;
+import io.vigil.processors.SecurityEventRecorder;
+import io.vigil.processors.SignatureVerifier;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+
+/** The one place the routes' beans are made and bound, from the {@code dataSource} bean and vigil.* properties. */
+public class VigilBeans implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        PropertiesComponent p = context.getPropertiesComponent();
+        Registry registry = context.getRegistry();
+        DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
+        if (dataSource == null) {
+            throw new IllegalStateException("no dataSource bean bound");
+        }
+        String gatewayId = prop(p, "vigil.gateway.id");
+
+        PacketValidator validator = new PacketValidator(intProp(p, "vigil.packet.max-bytes"));
+        DeviceRegistry devices = new DeviceRegistry(dataSource);
+        GatewayCounters counters = new GatewayCounters(dataSource, gatewayId);
+        registry.bind("packetValidator", validator);
+        registry.bind("sanityChecker", new SanityChecker(
+                Long.parseLong(prop(p, "vigil.sanity.max-skew-ms")),
+                intProp(p, "vigil.sanity.max-rate-per-s"),
+                Double.parseDouble(prop(p, "vigil.sanity.temperature-min")),
+                Double.parseDouble(prop(p, "vigil.sanity.temperature-max")),
+                Double.parseDouble(prop(p, "vigil.sanity.light-max"))));
+        registry.bind("deviceRegistry", devices);
+        registry.bind("signatureVerifier", new SignatureVerifier(devices));
+        registry.bind("replayGuard", new ReplayGuard(dataSource, intProp(p, "vigil.replay.window"), gatewayId));
+        registry.bind("batchSealer", new BatchSealer(dataSource, gatewayId, intProp(p, "vigil.batch.size"),
+                Long.parseLong(prop(p, "vigil.batch.timeout.ms"))));
+        registry.bind("batchForwarder", new BatchForwarder(dataSource, gatewayId,
+                Long.parseLong(prop(p, "vigil.forward.backoff-initial-ms")),
+                Long.parseLong(prop(p, "vigil.forward.backoff-max-ms"))));
+        registry.bind("gatewayCounters", counters);
+        registry.bind("securityEventRecorder", new SecurityEventRecorder(dataSource, gatewayId, counters));
+        registry.bind("batchStore", new BatchStore(dataSource, validator, intProp(p, "vigil.batch.max-logs")));
+        registry.bind("jsonlExporter", new JsonlExporter(Path.of(prop(p, "vigil.data.dir"))));
+        registry.bind("apiAuth", new ApiAuth(prop(p, "vigil.admin.token"), prop(p, "vigil.operator.token"),
+                prop(p, "vigil.viewer.token"), prop(p, "vigil.gateway.token")));
+        registry.bind("apiQueries", new ApiQueries(dataSource));
+        registry.bind("apiErrors", new ApiErrors());
+        registry.bind("deviceApi", new DeviceApi(devices));
+        registry.bind("healthCheck", new HealthCheck(dataSource, prop(p, "vigil.mqtt.effective-url")));
+    }
+
+    private static String prop(PropertiesComponent p, String key) {
+        return p.resolveProperty(key).orElseThrow(() -> new IllegalStateException("missing property " + key));
+    }
+
+    private static int intProp(PropertiesComponent p, String key) {
+        return Integer.parseInt(prop(p, key));
+    }
+}

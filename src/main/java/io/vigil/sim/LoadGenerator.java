@@ -1,0 +1,199 @@
+package io.vigil.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.crypto.CanonicalJson;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+
+/**
+ * {@code vigil loadgen}: provisions many devices, signs their packets ahead, publishes them at full speed
+ * (QoS 1) and waits until the server has stored them all; prints accepted msg/s end to end and the
+ * publish-to-stored latency p50/p99 read back from the REST API.
+ */
+public final class LoadGenerator {
+
+    private static final String USAGE = """
+            usage: vigil loadgen --api https://localhost:8080 --cacert data/tls/ca.pem --admin-token T --viewer-token T
+                                 [--broker tcp://127.0.0.1:1883] [--devices 1000] [--messages 50000]
+                                 [--connections 4] [--inflight 2000] [--timeout-s 300]
+            """;
+
+    private LoadGenerator() {
+    }
+
+    public static int main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        if (args.has("help") || !args.has("api")) {
+            System.out.print(USAGE);
+            return args.has("help") ? 0 : 2;
+        }
+        String api = args.get("api", "") + "/api/v1";
+        int deviceCount = (int) args.getLong("devices", 1000);
+        int messages = (int) args.getLong("messages", 50_000);
+        int connections = (int) args.getLong("connections", 4);
+        HttpClient http = HttpClient.newBuilder().sslContext(trusting(Path.of(args.get("cacert", "data/tls/ca.pem"))))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        String admin = "Bearer " + args.get("admin-token", "");
+        String viewer = "Bearer " + args.get("viewer-token", "");
+
+        String prefix = "load" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        List<SimDevice> devices = Fleet.devices(prefix, deviceCount, 1, 11);
+        long t0 = System.nanoTime();
+        for (SimDevice device : devices) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/devices"))
+                    .header("Authorization", admin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"device_id\":\"" + device.id() + "\",\"public_key\":\""
+                            + device.publicKey() + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                System.err.println("provisioning " + device.id() + " failed: " + r.statusCode() + " " + r.body());
+                return 1;
+            }
+        }
+        System.out.printf("provisioned %d devices in %.1f s%n", deviceCount, (System.nanoTime() - t0) / 1e9);
+
+        t0 = System.nanoTime();
+        byte[][] payloads = new byte[messages][];
+        String[] keys = new String[messages];
+        long signedAt = System.currentTimeMillis();
+        for (int i = 0; i < messages; i++) {
+            SimDevice device = devices.get(i % deviceCount);
+            keys[i] = device.id() + "/" + device.nextSequence();
+            payloads[i] = device.telemetry(signedAt).getBytes(StandardCharsets.UTF_8);
+        }
+        System.out.printf("signed %d packets ahead in %.1f s%n", messages, (System.nanoTime() - t0) / 1e9);
+
+        long baseline = stored(http, api, viewer);
+        List<MqttAsyncClient> clients = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            MqttAsyncClient client = new MqttAsyncClient(args.get("broker", "tcp://127.0.0.1:1883"), prefix + "-pub-" + c,
+                    new MemoryPersistence());
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setCleanStart(true);
+            options.setReceiveMaximum(65535);
+            client.connect(options).waitForCompletion(10_000);
+            clients.add(client);
+        }
+        int inflight = (int) args.getLong("inflight", 2000);
+        Semaphore window = new Semaphore(inflight);
+        Map<String, Long> publishedAt = new ConcurrentHashMap<>(messages * 2);
+        MqttActionListener release = new MqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                window.release();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable error) {
+                window.release();
+            }
+        };
+        long publishStart = System.currentTimeMillis();
+        for (int i = 0; i < messages; i++) {
+            window.acquire();
+            MqttMessage message = new MqttMessage(payloads[i]);
+            message.setQos(1);
+            publishedAt.put(keys[i], System.currentTimeMillis());
+            clients.get(i % connections).publish("iot/logs", message, null, release);
+        }
+        window.acquire(inflight);
+        long publishEnd = System.currentTimeMillis();
+        System.out.printf("published %d packets in %.2f s (%.0f msg/s offered)%n", messages,
+                (publishEnd - publishStart) / 1e3, messages * 1000.0 / Math.max(1, publishEnd - publishStart));
+
+        long deadline = System.currentTimeMillis() + args.getLong("timeout-s", 300) * 1000;
+        long storedNow = baseline;
+        long lastProgress = System.currentTimeMillis();
+        while (storedNow - baseline < messages && System.currentTimeMillis() < deadline
+                && System.currentTimeMillis() - lastProgress < 30_000) {
+            Thread.sleep(200);
+            long s = stored(http, api, viewer);
+            if (s != storedNow) {
+                lastProgress = System.currentTimeMillis();
+            }
+            storedNow = s;
+        }
+        long doneAt = lastProgress;
+        long storedCount = storedNow - baseline;
+        for (MqttAsyncClient client : clients) {
+            client.disconnect().waitForCompletion(5000);
+            client.close();
+        }
+
+        List<Long> latencies = new ArrayList<>(messages);
+        for (SimDevice device : devices) {
+            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(api + "/logs?device_id="
+                    + device.id() + "&limit=1000")).header("Authorization", viewer).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            for (JsonNode log : CanonicalJson.STRICT.readTree(r.body())) {
+                Long sent = publishedAt.get(log.get("device_id").asText() + "/" + log.get("sequence_no").asLong());
+                if (sent != null) {
+                    latencies.add(log.get("stored_at").asLong() - sent);
+                }
+            }
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("stored %d of %d (%s)%n", storedCount, messages, storedCount == messages ? "none lost" : "MISSING "
+                + (messages - storedCount));
+        System.out.printf("end-to-end accepted throughput: %.0f msg/s (first publish to last stored, %.2f s)%n",
+                storedCount * 1000.0 / Math.max(1, doneAt - publishStart), (doneAt - publishStart) / 1e3);
+        if (sorted.length > 0) {
+            System.out.printf("publish->stored latency: p50 %d ms, p99 %d ms, max %d ms (%d samples)%n",
+                    percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1], sorted.length);
+        }
+        return storedCount == messages ? 0 : 1;
+    }
+
+    private static long percentile(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static long stored(HttpClient http, String api, String viewer) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/stats"))
+                .header("Authorization", viewer).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET /stats answered " + r.statusCode() + ": " + r.body());
+        }
+        return CanonicalJson.STRICT.readTree(r.body()).get("stored").asLong();
+    }
+
+    /** An SSL context trusting the PEM CA (the dev CA in data/tls/ca.pem, or any other). */
+    public static SSLContext trusting(Path caPem) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(caPem)) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return ssl;
+    }
+
+    static String join(String[] parts) {
+        return String.join(",", Arrays.asList(parts));
+    }
+}

@@ -1,0 +1,143 @@
+package io.vigil.sim;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.crypto.CanonicalJson;
+import io.vigil.crypto.Ed25519;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Random;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+
+/**
+ * One simulated ESP32-class device with the demo key of PROTOCOL §5: a daily temperature cycle, humidity
+ * moving against it, daylight, occasional motion, cpu noise, a slowly draining battery, and its own
+ * sequence counter. It keeps its recent packets, as an eavesdropper would, for replay attacks.
+ */
+public final class SimDevice {
+
+    private static final int HISTORY = 256;
+
+    private final String id;
+    private final Ed25519PrivateKeyParameters key;
+    private final Random random;
+    private final Deque<String> history = new ArrayDeque<>();
+    private long sequence;
+    private double battery;
+
+    public SimDevice(String id, long firstSequence, long seed) {
+        this.id = id;
+        this.key = Ed25519.demoKey(id);
+        this.sequence = firstSequence;
+        this.random = new Random(seed ^ id.hashCode());
+        this.battery = 70 + random.nextDouble() * 30;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String publicKey() {
+        return Ed25519.encode(key.generatePublicKey());
+    }
+
+    public synchronized long nextSequence() {
+        return sequence;
+    }
+
+    /** A normal telemetry packet at {@code now}. */
+    public synchronized String telemetry(long now) {
+        ObjectNode p = base("telemetry", now, cpu(), drain(0.002));
+        ObjectNode s = p.putObject("sensors");
+        double hour = (now / 3_600_000.0) % 24;
+        double day = Math.sin(2 * Math.PI * (hour - 9) / 24);
+        s.put("temperature", round(21 + 4 * day + random.nextGaussian() * 0.3));
+        s.put("humidity", round(clamp(48 - 9 * day + random.nextGaussian(), 5, 95)));
+        s.put("light", round(Math.max(0, 600 * Math.sin(Math.PI * (hour - 6) / 12)) + random.nextDouble() * 5));
+        s.put("motion", random.nextDouble() < 0.05 ? 1 : 0);
+        return signAndKeep(p);
+    }
+
+    /** A heartbeat packet (empty sensors). */
+    public synchronized String heartbeat(long now) {
+        ObjectNode p = base("heartbeat", now, cpu(), drain(0.001));
+        p.putObject("sensors");
+        return signAndKeep(p);
+    }
+
+    /** A telemetry packet with chosen values, validly signed (sensor spike, cpu hijack, battery drain attacks). */
+    public synchronized String telemetryWith(long now, Double cpuUsage, Double batteryLevel, Double temperature) {
+        if (batteryLevel != null) {
+            battery = batteryLevel;
+        }
+        ObjectNode p = base("telemetry", now, cpuUsage != null ? cpuUsage : cpu(), round(battery));
+        ObjectNode s = p.putObject("sensors");
+        s.put("temperature", temperature != null ? temperature : round(21 + random.nextGaussian() * 0.3));
+        s.put("humidity", round(45 + random.nextGaussian()));
+        s.put("light", round(300 + random.nextDouble() * 10));
+        s.put("motion", 0);
+        return signAndKeep(p);
+    }
+
+    /** A packet whose timestamp is off by {@code skewMs}, validly signed. */
+    public synchronized String skewed(long now, long skewMs) {
+        ObjectNode p = base("telemetry", now + skewMs, cpu(), drain(0.002));
+        p.putObject("sensors").put("temperature", 21.0);
+        return signAndKeep(p);
+    }
+
+    /** An old packet of this device, at least {@code age} sequence numbers back, or null if none is that old. */
+    public synchronized String captured(int age) {
+        if (history.size() <= age) {
+            return null;
+        }
+        return history.stream().skip(history.size() - 1L - age).findFirst().orElse(null);
+    }
+
+    private ObjectNode base(String type, long timestamp, double cpu, double batteryLevel) {
+        ObjectNode p = CanonicalJson.STRICT.createObjectNode();
+        p.put("device_id", id);
+        p.put("type", type);
+        p.put("sequence_no", sequence++);
+        p.put("timestamp", timestamp);
+        p.put("cpu_usage", cpu);
+        p.put("battery_level", batteryLevel);
+        return p;
+    }
+
+    private String signAndKeep(ObjectNode packet) {
+        String signed = sign(key, packet);
+        history.addLast(signed);
+        if (history.size() > HISTORY) {
+            history.removeFirst();
+        }
+        return signed;
+    }
+
+    /** Adds {@code sig} over the canonical form without it and returns the wire JSON. */
+    public static String sign(Ed25519PrivateKeyParameters key, ObjectNode packet) {
+        packet.put("sig", Ed25519.sign(key, CanonicalJson.bytesWithout(packet, "sig")));
+        return packet.toString();
+    }
+
+    private double cpu() {
+        return round(clamp(12 + random.nextGaussian() * 3, 1, 60));
+    }
+
+    private double drain(double step) {
+        battery = Math.max(5, battery - step);
+        return round(battery);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static double clamp(double value, double min, double max) {
+        return Math.max(min, Math.min(max, value));
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
