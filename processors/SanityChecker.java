@@ -51,32 +51,52 @@ public class SanityChecker {
         return packet;
     }
 
-    /** Per-device rate; call after authentication so nobody can exhaust another device's budget. */
-    public Packet checkRate(Packet packet, long now) {
-        RateWindow window = rates.computeIfAbsent(packet.deviceId(), id -> new RateWindow(maxRatePerSecond));
-        if (!window.admit(now)) {
+    /**
+     * Per-device rate in the device's own signed time: at most {@code maxRatePerSecond} packets in any one-second
+     * span of timestamps. Measured on device time, a backlog the broker delivers late after an outage is not
+     * mistaken for a flood; the skew check bounds timestamps to server time, so the long-run rate is still held.
+     * A sequence number already counted (a redelivery) does not spend budget twice. Call after authentication,
+     * so nobody can spend another device's budget.
+     */
+    public Packet checkRate(Packet packet) {
+        RateWindow window = rates.computeIfAbsent(packet.deviceId(), id -> new RateWindow(maxRatePerSecond * 4));
+        if (!window.admit(packet.sequenceNo(), packet.timestamp(), maxRatePerSecond)) {
             throw new RateLimitExceededException(packet.deviceId(), packet.sequenceNo(),
-                    "more than " + maxRatePerSecond + " packets/s");
+                    "more than " + maxRatePerSecond + " packets within one second of device time");
         }
         return packet;
     }
 
-    /** Timestamps of the last n admitted packets in a ring; admit when the oldest is over a second old. */
+    /** Timestamps of a device's recently admitted packets, by sequence number, oldest evicted first. */
     private static final class RateWindow {
-        private final long[] admitted;
-        private int next;
+        private final int capacity;
+        private final java.util.LinkedHashMap<Long, Long> admitted = new java.util.LinkedHashMap<>();
 
-        RateWindow(int size) {
-            admitted = new long[size];
-            java.util.Arrays.fill(admitted, Long.MIN_VALUE);
+        RateWindow(int capacity) {
+            this.capacity = capacity;
         }
 
-        synchronized boolean admit(long now) {
-            if (admitted[next] != Long.MIN_VALUE && now - admitted[next] < 1000) {
+        synchronized boolean admit(long sequence, long timestamp, int limit) {
+            if (admitted.containsKey(sequence)) {
+                return true;
+            }
+            int before = 0;
+            int after = 0;
+            for (long t : admitted.values()) {
+                if (t > timestamp - 1000 && t <= timestamp) {
+                    before++;
+                }
+                if (t >= timestamp && t < timestamp + 1000) {
+                    after++;
+                }
+            }
+            if (before >= limit || after >= limit) {
                 return false;
             }
-            admitted[next] = now;
-            next = (next + 1) % admitted.length;
+            admitted.put(sequence, timestamp);
+            if (admitted.size() > capacity) {
+                admitted.remove(admitted.keySet().iterator().next());
+            }
             return true;
         }
     }

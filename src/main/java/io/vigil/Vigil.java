@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-/** Command line: {@code run} (default) the system, {@code simulate} a fleet against a broker, {@code loadgen}. */
+/** Command line: {@code run} (default) the system, {@code simulate} a fleet, {@code loadgen}, {@code sign} a demo packet. */
 public final class Vigil {
 
     private Vigil() {
@@ -23,8 +23,9 @@ public final class Vigil {
                 case "run" -> run();
                 case "simulate" -> System.exit(FleetCommand.main(rest));
                 case "loadgen" -> System.exit(LoadGenerator.main(rest));
+                case "sign" -> System.exit(io.vigil.sim.SignCommand.main(rest));
                 default -> {
-                    System.err.println("usage: vigil [run | simulate --help | loadgen --help]");
+                    System.err.println("usage: vigil [run | simulate --help | loadgen --help | sign --help]");
                     System.exit(2);
                 }
             }

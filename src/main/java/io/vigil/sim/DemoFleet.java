@@ -40,6 +40,8 @@ public final class DemoFleet implements AutoCloseable {
         for (SimDevice device : devices) {
             lines.add(device.id() + "," + device.publicKey());
         }
+        // The PROTOCOL §5 test-vector device, for hand-made packets (vigil sign | mosquitto_pub).
+        lines.add("esp32-lab-01," + new SimDevice("esp32-lab-01", 0, 0).publicKey());
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, lines);

@@ -1,0 +1,69 @@
+package io.vigil.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.junit.jupiter.api.Test;
+
+/** PROTOCOL.md §5 test vectors, reproduced byte for byte. */
+class ProtocolVectorsTest {
+
+    private static final String WIRE = "{\"device_id\": \"esp32-lab-01\", \"type\": \"telemetry\", \"sequence_no\": 42, "
+            + "\"timestamp\": 1795000000123, \"cpu_usage\": 12.5, \"battery_level\": 87.0, \"sensors\": {\"temperature\": 22.4, "
+            + "\"humidity\": 41.0, \"light\": 310.0, \"motion\": 0}, \"sig\": "
+            + "\"jMaM9WsdLYikCmxc1Bs45FYCF7KfFWTjwH8YOqChlRnR0AogC8DRBvkmbz2OQtj0Vamz9yl3vDXGCMC7ve9-CA\"}";
+    private static final String CANONICAL = "{\"battery_level\":87,\"cpu_usage\":12.5,\"device_id\":\"esp32-lab-01\","
+            + "\"sensors\":{\"humidity\":41,\"light\":310,\"motion\":0,\"temperature\":22.4},\"sequence_no\":42,"
+            + "\"timestamp\":1795000000123,\"type\":\"telemetry\"}";
+    private static final String[] LEAVES = {
+        "{\"battery_level\":87,\"cpu_usage\":12.5,\"device_id\":\"esp32-lab-01\",\"sensors\":{\"humidity\":41,\"light\":310,\"motion\":0,\"temperature\":22.4},\"sequence_no\":42,\"sig\":\"jMaM9WsdLYikCmxc1Bs45FYCF7KfFWTjwH8YOqChlRnR0AogC8DRBvkmbz2OQtj0Vamz9yl3vDXGCMC7ve9-CA\",\"timestamp\":1795000000123,\"type\":\"telemetry\"}",
+        "{\"battery_level\":87,\"cpu_usage\":12.5,\"device_id\":\"esp32-lab-01\",\"sensors\":{\"humidity\":41,\"light\":310,\"motion\":0,\"temperature\":22.4},\"sequence_no\":43,\"sig\":\"KljdMKOwmuLp1rPOnLMH9uJ3z8oLTGOcsI-fjJpIB6aFm5pRw7faAOREdP4a4mTwypqyYAgQVXXk0bbU2pliAw\",\"timestamp\":1795000001123,\"type\":\"telemetry\"}",
+        "{\"battery_level\":87,\"cpu_usage\":12.5,\"device_id\":\"esp32-lab-01\",\"sensors\":{\"humidity\":41,\"light\":310,\"motion\":0,\"temperature\":22.4},\"sequence_no\":44,\"sig\":\"6hSK9lqedizE-e-95SOk0EpgJXzjq7w0FESTnbG7MHn6LH0rIj9nhuLXVBWQMkAnJBgEvK00TbPTXTO5l6RlDg\",\"timestamp\":1795000002123,\"type\":\"telemetry\"}",
+    };
+
+    @Test
+    void demo_seed_and_public_key_match_the_vector() {
+        byte[] seed = Ed25519.sha256("vigil-demo-device:esp32-lab-01".getBytes(StandardCharsets.UTF_8));
+        assertThat(HexFormat.of().formatHex(seed)).isEqualTo("3e6676a2169e765ce639f6c3aeac34cb6a3615649842c69cc2f30e1268a83516");
+        assertThat(Ed25519.encode(Ed25519.demoKey("esp32-lab-01").generatePublicKey()))
+                .isEqualTo("0SBF7O64tU8c80XZUs4jiaE53BVnWEXTNKWrjxhs1oQ");
+    }
+
+    @Test
+    void canonical_form_of_the_wire_packet_without_sig_matches_the_vector() throws Exception {
+        ObjectNode packet = (ObjectNode) CanonicalJson.parse(WIRE);
+        assertThat(new String(CanonicalJson.bytesWithout(packet, "sig"), StandardCharsets.UTF_8)).isEqualTo(CANONICAL);
+    }
+
+    @Test
+    void signing_the_canonical_form_gives_the_vector_signature_and_it_verifies() throws Exception {
+        Ed25519PrivateKeyParameters key = Ed25519.demoKey("esp32-lab-01");
+        String sig = Ed25519.sign(key, CANONICAL.getBytes(StandardCharsets.UTF_8));
+        assertThat(sig).isEqualTo("jMaM9WsdLYikCmxc1Bs45FYCF7KfFWTjwH8YOqChlRnR0AogC8DRBvkmbz2OQtj0Vamz9yl3vDXGCMC7ve9-CA");
+        Ed25519.VerifyKey verifyKey = Ed25519.VerifyKey.of("0SBF7O64tU8c80XZUs4jiaE53BVnWEXTNKWrjxhs1oQ");
+        assertThat(verifyKey.verify(CANONICAL.getBytes(StandardCharsets.UTF_8), sig)).isTrue();
+        assertThat(verifyKey.verify(CANONICAL.replace("12.5", "12.6").getBytes(StandardCharsets.UTF_8), sig)).isFalse();
+    }
+
+    @Test
+    void the_three_log_batch_has_the_vector_leaves_and_merkle_root() throws Exception {
+        Ed25519PrivateKeyParameters key = Ed25519.demoKey("esp32-lab-01");
+        List<byte[]> leaves = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ObjectNode packet = (ObjectNode) CanonicalJson.parse(WIRE);
+            packet.remove("sig");
+            packet.put("sequence_no", 42 + i);
+            packet.put("timestamp", 1795000000123L + 1000L * i);
+            packet.put("sig", Ed25519.sign(key, CanonicalJson.bytesWithout(packet, "sig")));
+            byte[] leaf = CanonicalJson.bytes(packet);
+            assertThat(new String(leaf, StandardCharsets.UTF_8)).isEqualTo(LEAVES[i]);
+            leaves.add(leaf);
+        }
+        assertThat(MerkleTree.rootHex(leaves)).isEqualTo("38ea503500f0aa8e3015b8abd7a899d0fd39f76b025a8508a9d624965455cd6e");
+    }
+}

@@ -1,0 +1,85 @@
+package io.vigil.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.crypto.CanonicalJson;
+import io.vigil.sim.LoadGenerator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** HTTPS client for the REST API that trusts only the application's development CA. */
+final class Api {
+
+    /** A status and parsed JSON body. */
+    record Answer(int status, JsonNode json, String contentType) {
+    }
+
+    private final String base;
+    private final Path caPem;
+    private HttpClient client;
+
+    Api(String base, Path caPem) {
+        this.base = base;
+        this.caPem = caPem;
+    }
+
+    private HttpClient client() throws Exception {
+        if (client == null) {
+            client = HttpClient.newBuilder().sslContext(LoadGenerator.trusting(caPem))
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+        }
+        return client;
+    }
+
+    int healthStatus() {
+        try {
+            if (!Files.exists(caPem)) {
+                return -1;
+            }
+            return client().send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    Answer get(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return answer(client().send(request.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    Answer post(String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return answer(client().send(request.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    String getText(String path, String token) throws Exception {
+        return client().send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    JsonNode viewer(String path) throws Exception {
+        Answer answer = get(path, "it-viewer-token");
+        if (answer.status() != 200) {
+            throw new AssertionError("GET " + path + " answered " + answer.status() + ": " + answer.json());
+        }
+        return answer.json();
+    }
+
+    private static Answer answer(HttpResponse<String> response) throws Exception {
+        String body = response.body();
+        JsonNode json = body == null || body.isBlank() ? null : CanonicalJson.STRICT.readTree(body);
+        return new Answer(response.statusCode(), json, response.headers().firstValue("Content-Type").orElse(""));
+    }
+}

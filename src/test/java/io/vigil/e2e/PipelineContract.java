@@ -1,0 +1,204 @@
+package io.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.crypto.MerkleTree;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Black box: the packaged application, a real broker, devices publishing signed packets and attacks over
+ * MQTT 5, and only REST answers asserted. Subclasses choose the broker.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class PipelineContract {
+
+    static final String ADMIN = "it-admin-token";
+    static final String VIEWER = "it-viewer-token";
+    static final String[] DEVICES = {"it-dev-01", "it-dev-02", "it-dev-03"};
+    static final int PER_DEVICE = 12;
+    static final int DUPLICATES = 5;
+
+    Path dataDir;
+    VigilProcess app;
+    Api api;
+    String topic;
+
+    /** Sets the broker the application and the devices use. */
+    abstract void configureBroker(VigilProcess process);
+
+    @BeforeAll
+    void startAndPublish() throws Exception {
+        dataDir = java.nio.file.Files.createTempDirectory("vigil-it-");
+        app = new VigilProcess(dataDir).with("VIGIL_BATCH_SIZE", "8").with("VIGIL_BATCH_TIMEOUT_MS", "500");
+        configureBroker(app);
+        topic = app.env.getOrDefault("VIGIL_MQTT_TOPIC", "iot/logs");
+        app.start();
+        api = app.api();
+        for (String device : DEVICES) {
+            assertThat(api.post("/api/v1/devices", ADMIN, provision(device)).status()).isEqualTo(201);
+        }
+        assertThat(api.post("/api/v1/devices", ADMIN, provision("it-flooder")).status()).isEqualTo(201);
+        long now = System.currentTimeMillis();
+        try (Devices devices = new Devices(app.mqttUrl(), topic)) {
+            List<String> valid = new ArrayList<>();
+            for (int i = 0; i < PER_DEVICE; i++) {
+                for (String device : DEVICES) {
+                    String packet = Devices.signed(device, 1000 + i, now, 20 + i * 0.1);
+                    valid.add(packet);
+                    devices.publish(packet);
+                }
+            }
+            for (int i = 0; i < DUPLICATES; i++) {
+                devices.publish(valid.get(i));
+            }
+            // Attacks, one of each kind.
+            devices.publish(valid.get(7).replace("\"cpu_usage\":10.0", "\"cpu_usage\":11.0"));          // tampered: bad_signature
+            devices.publish(Devices.signed("it-rogue", 1, now, 20));                                    // unknown_device
+            devices.publish("{\"device_id\": \"it-dev-01\", \"type\":");                               // schema: malformed
+            devices.publish(Devices.signed("it-dev-01", 5000, now, 20).replace("{", "{\"debug\":1,")); // schema: unknown field
+            devices.publish("{\"pad\":\"" + "x".repeat(5000) + "\"}");                              // schema: oversized
+            devices.publish(Devices.signed("it-dev-02", 5000, now + 3_600_000L, 20));                 // sanity: clock skew
+            devices.publish(Devices.signed("it-dev-03", 1000, now, 99.9));                            // replay: seq reused, other bytes
+            for (int i = 0; i < 30; i++) {
+                devices.publish(Devices.signed("it-flooder", i, now, 20));                            // rate: 30 in 0 ms
+            }
+        }
+    }
+
+    static String provision(String device) {
+        return "{\"device_id\":\"" + device + "\",\"public_key\":\"" + Devices.publicKey(device) + "\"}";
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    private long kindCount(String kind) throws Exception {
+        return api.viewer("/api/v1/stats").get("security_events").get(kind).asLong();
+    }
+
+    @Test
+    @Order(1)
+    void every_valid_log_is_stored_exactly_once_and_duplicates_are_only_counted() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode stats = api.viewer("/api/v1/stats");
+            assertThat(api.viewer("/api/v1/logs?device_id=it-flooder&limit=1000").size()).isEqualTo(20);
+            assertThat(stats.get("stored").asLong()).isEqualTo(DEVICES.length * PER_DEVICE + 20);
+            assertThat(stats.get("security_events").get("rate").asLong()).isEqualTo(10);
+            assertThat(stats.get("duplicates").asLong()).isEqualTo(DUPLICATES);
+        });
+        for (String device : DEVICES) {
+            JsonNode logs = api.viewer("/api/v1/logs?device_id=" + device + "&limit=1000");
+            Set<Long> sequences = new HashSet<>();
+            logs.forEach(l -> sequences.add(l.get("sequence_no").asLong()));
+            assertThat(logs.size()).as(device).isEqualTo(PER_DEVICE);
+            assertThat(sequences).as(device).hasSize(PER_DEVICE);
+            assertThat(logs.get(0).get("sequence_no").asLong()).as("newest first").isEqualTo(1000 + PER_DEVICE - 1);
+            assertThat(logs.get(0).has("label")).isTrue();
+            assertThat(logs.get(0).get("batch_id").asText()).isNotBlank();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void each_bad_input_is_its_typed_security_event_with_the_payload_quarantined() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(kindCount("bad_signature")).isEqualTo(1);
+            assertThat(kindCount("unknown_device")).isEqualTo(1);
+            assertThat(kindCount("schema")).isEqualTo(3);
+            assertThat(kindCount("sanity")).isEqualTo(1);
+            assertThat(kindCount("replay")).isEqualTo(1);
+            assertThat(kindCount("rate")).isEqualTo(10);
+        });
+        JsonNode replay = api.viewer("/api/v1/security-events?kind=replay").get(0);
+        assertThat(replay.get("device_id").asText()).isEqualTo("it-dev-03");
+        assertThat(replay.get("sequence_no").asLong()).isEqualTo(1000);
+        assertThat(replay.get("payload").asText()).contains("99.9");
+        JsonNode unknown = api.viewer("/api/v1/security-events?kind=unknown_device").get(0);
+        assertThat(unknown.get("detail").asText()).contains("it-rogue");
+        JsonNode alerts = api.viewer("/api/v1/alerts?device_id=it-dev-03");
+        assertThat(alerts).anySatisfy(a -> assertThat(a.get("kind").asText()).isEqualTo("replay"));
+        assertThat(api.viewer("/api/v1/logs?device_id=it-rogue").size()).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void every_batch_hash_verifies_and_a_log_proof_recomputes_its_root() throws Exception {
+        JsonNode batches = api.viewer("/api/v1/batches?limit=1000");
+        assertThat(batches.size()).isGreaterThanOrEqualTo(DEVICES.length * PER_DEVICE / 8);
+        for (JsonNode batch : batches) {
+            JsonNode verify = api.viewer("/api/v1/batches/" + batch.get("batch_id").asText() + "/verify");
+            assertThat(verify.get("recomputed_hash").asText()).isEqualTo(batch.get("batch_hash").asText());
+            assertThat(verify.get("onchain_hash").isNull()).isTrue();
+        }
+        JsonNode proof = api.viewer("/api/v1/logs/it-dev-02/1005/proof");
+        List<String> path = new ArrayList<>();
+        proof.get("audit_path").forEach(h -> path.add(h.asText()));
+        String root = MerkleTree.rootFromAuditPath(proof.get("leaf_input").asText().getBytes(StandardCharsets.UTF_8),
+                proof.get("leaf_index").asInt(), proof.get("tree_size").asInt(), path);
+        assertThat(root).isEqualTo(proof.get("batch_hash").asText());
+    }
+
+    @Test
+    @Order(4)
+    void the_api_refuses_without_a_token_or_with_a_too_small_role_as_json() throws Exception {
+        Api.Answer none = api.get("/api/v1/logs", null);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.json().get("error").asText()).contains("bearer token");
+        Api.Answer wrong = api.get("/api/v1/logs", "not-a-token");
+        assertThat(wrong.status()).isEqualTo(401);
+        Api.Answer viewerProvisions = api.post("/api/v1/devices", VIEWER, provision("it-dev-99"));
+        assertThat(viewerProvisions.status()).isEqualTo(403);
+        assertThat(viewerProvisions.json().has("detail")).isTrue();
+        Api.Answer again = api.post("/api/v1/devices", ADMIN, provision("it-dev-01"));
+        assertThat(again.status()).isEqualTo(409);
+        Api.Answer badKey = api.post("/api/v1/devices", ADMIN, "{\"device_id\":\"it-dev-98\",\"public_key\":\"abc\"}");
+        assertThat(badKey.status()).isEqualTo(400);
+        Api.Answer gatewayPost = api.post("/api/v1/batches", VIEWER, "{}");
+        assertThat(gatewayPost.status()).isEqualTo(403);
+        assertThat(api.get("/api/v1/security-events?kind=nonsense", VIEWER).status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/exports/..%2F..%2Fdb%2Fvigil.mv.db", VIEWER).status()).isIn(400, 404);
+        assertThat(api.get("/api/v1/exports/logs-2026-01-01.jsonl", VIEWER).status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(5)
+    void stored_logs_are_in_the_daily_jsonl_export_with_their_batch() throws Exception {
+        JsonNode exports = api.viewer("/api/v1/exports");
+        assertThat(exports.size()).isGreaterThanOrEqualTo(1);
+        String jsonl = api.getText("/api/v1/exports/" + exports.get(exports.size() - 1).asText(), VIEWER);
+        long stored = api.viewer("/api/v1/stats").get("stored").asLong();
+        assertThat(jsonl.lines().count()).isEqualTo(stored);
+        assertThat(jsonl.lines().findFirst().orElseThrow()).contains("\"batch_id\"", "\"leaf_index\"", "\"log\":{");
+    }
+
+    @Test
+    @Order(6)
+    void health_reports_database_and_broker_and_the_openapi_document_is_served() throws Exception {
+        JsonNode health = api.get("/health", null).json();
+        assertThat(health.get("status").asText()).isEqualTo("up");
+        assertThat(health.get("parts").get("broker").get("status").asText()).isEqualTo("up");
+        assertThat(health.get("parts").get("database").get("status").asText()).isEqualTo("up");
+        JsonNode openapi = api.get("/api/v1/openapi.json", null).json();
+        assertThat(openapi.get("paths").has("/logs")).isTrue();
+    }
+}

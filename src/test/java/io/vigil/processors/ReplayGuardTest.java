@@ -1,0 +1,104 @@
+package io.vigil.processors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.vigil.db.Tx;
+import io.vigil.model.AdmitVerdict;
+import io.vigil.model.ReplayDetectedException;
+import io.vigil.model.SecurityEventKind;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** PROTOCOL §1 replay window against a real H2 database, including a restart. */
+class ReplayGuardTest {
+
+    private static final String DEVICE = "esp32-lab-01";
+    private static final long T = 1_795_000_000_000L;
+
+    @TempDir
+    Path dir;
+    private HikariDataSource db;
+    private ReplayGuard guard;
+
+    @BeforeEach
+    void open() {
+        db = TestDatabase.open(dir);
+        guard = new ReplayGuard(db, 64, "gw-test");
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private long journalled() {
+        return Tx.read(db, c -> ((Number) Tx.rows(c, "select count(*) as n from gateway_pending").get(0).get("n")).longValue());
+    }
+
+    @Test
+    void accepts_new_packets_and_journals_each_once() {
+        assertThat(guard.admit(TestPackets.packet(DEVICE, 1, T, 20), T)).isEqualTo(AdmitVerdict.ACCEPTED);
+        assertThat(guard.admit(TestPackets.packet(DEVICE, 2, T, 20), T)).isEqualTo(AdmitVerdict.ACCEPTED);
+        assertThat(journalled()).isEqualTo(2);
+    }
+
+    @Test
+    void identical_bytes_again_are_a_transport_duplicate_not_journalled() {
+        guard.admit(TestPackets.packet(DEVICE, 7, T, 20), T);
+        assertThat(guard.admit(TestPackets.packet(DEVICE, 7, T, 20), T)).isEqualTo(AdmitVerdict.DUPLICATE);
+        assertThat(journalled()).isEqualTo(1);
+    }
+
+    @Test
+    void same_sequence_with_other_bytes_is_a_replay() {
+        guard.admit(TestPackets.packet(DEVICE, 7, T, 20), T);
+        assertThatThrownBy(() -> guard.admit(TestPackets.packet(DEVICE, 7, T, 21), T))
+                .isInstanceOf(ReplayDetectedException.class)
+                .satisfies(e -> assertThat(((ReplayDetectedException) e).kind()).isEqualTo(SecurityEventKind.REPLAY))
+                .hasMessageContaining("different content");
+        assertThat(journalled()).isEqualTo(1);
+    }
+
+    @Test
+    void window_edges_out_of_order_inside_accepted_at_and_below_the_edge_refused() {
+        guard.admit(TestPackets.packet(DEVICE, 100, T, 20), T);
+        // 100 - 63 = 37 is the oldest sequence inside a 64-wide window; 36 is the first outside.
+        assertThat(guard.admit(TestPackets.packet(DEVICE, 37, T, 20), T)).isEqualTo(AdmitVerdict.ACCEPTED);
+        assertThat(guard.admit(TestPackets.packet(DEVICE, 99, T, 20), T)).isEqualTo(AdmitVerdict.ACCEPTED);
+        assertThatThrownBy(() -> guard.admit(TestPackets.packet(DEVICE, 36, T, 20), T))
+                .isInstanceOf(ReplayDetectedException.class).hasMessageContaining("below the replay window");
+        assertThatThrownBy(() -> guard.admit(TestPackets.packet(DEVICE, 0, T, 20), T))
+                .isInstanceOf(ReplayDetectedException.class);
+    }
+
+    @Test
+    void identical_bytes_below_the_window_are_a_replay_not_a_duplicate() {
+        guard.admit(TestPackets.packet(DEVICE, 1, T, 20), T);
+        guard.admit(TestPackets.packet(DEVICE, 200, T, 20), T);
+        assertThatThrownBy(() -> guard.admit(TestPackets.packet(DEVICE, 1, T, 20), T))
+                .isInstanceOf(ReplayDetectedException.class);
+    }
+
+    @Test
+    void state_survives_a_restart_neither_reaccepting_old_nor_rejecting_new() {
+        guard.admit(TestPackets.packet(DEVICE, 500, T, 20), T);
+        db.close();
+        db = TestDatabase.open(dir);
+        ReplayGuard restarted = new ReplayGuard(db, 64, "gw-test");
+        assertThat(restarted.admit(TestPackets.packet(DEVICE, 500, T, 20), T)).isEqualTo(AdmitVerdict.DUPLICATE);
+        assertThatThrownBy(() -> restarted.admit(TestPackets.packet(DEVICE, 400, T, 20), T))
+                .isInstanceOf(ReplayDetectedException.class);
+        assertThat(restarted.admit(TestPackets.packet(DEVICE, 501, T, 20), T)).isEqualTo(AdmitVerdict.ACCEPTED);
+    }
+
+    @Test
+    void devices_have_independent_windows() {
+        guard.admit(TestPackets.packet(DEVICE, 1000, T, 20), T);
+        assertThat(guard.admit(TestPackets.packet("esp32-lab-02", 1, T, 20), T)).isEqualTo(AdmitVerdict.ACCEPTED);
+    }
+}
