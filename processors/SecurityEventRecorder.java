@@ -13,11 +13,14 @@ public class SecurityEventRecorder {
     private final javax.sql.DataSource dataSource;
     private final String gatewayId;
     private final GatewayCounters counters;
+    private final EventStream events;
 
-    public SecurityEventRecorder(javax.sql.DataSource dataSource, String gatewayId, GatewayCounters counters) {
+    public SecurityEventRecorder(javax.sql.DataSource dataSource, String gatewayId, GatewayCounters counters,
+            EventStream events) {
         this.dataSource = dataSource;
         this.gatewayId = gatewayId;
         this.counters = counters;
+        this.events = events;
     }
 
     public SecurityEvent record(PacketRejectedException rejection, byte[] payload, long now) {
@@ -37,6 +40,7 @@ public class SecurityEventRecorder {
                 + " payload, gateway_id, observed_at) values (?, ?, ?, ?, ?, ?, ?)",
                 event.kind().wire(), event.deviceId(), event.sequenceNo(), detailText, payloadText, gatewayId, now));
         counters.securityEvent(event.kind());
+        events.securityEvent(event);
         return event;
     }
 }

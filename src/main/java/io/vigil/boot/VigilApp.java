@@ -83,6 +83,7 @@ public final class VigilApp implements AutoCloseable {
         camel.setProperty("camel.ssl.trust-store", "file:" + tls.trustStore());
         camel.setProperty("camel.ssl.trust-store-password", tls.password());
         camel.setProperty("camel.component.https.use-global-ssl-context-parameters", "true");
+        camel.setProperty("camel.component.vertx-websocket.use-global-ssl-context-parameters", "true");
         camel.setProperty("camel.component.paho-mqtt5.broker-url", config.get("vigil.mqtt.effective-url"));
         camel.setProperty("camel.main.routes-include-pattern", routesFor(gateway, server));
 
@@ -101,6 +102,11 @@ public final class VigilApp implements AutoCloseable {
         if (context == null || !context.isStarted()) {
             close();
             throw new StartupException("Camel did not start; see the log above");
+        }
+        if (server) {
+            org.apache.camel.ProducerTemplate events = context.createProducerTemplate();
+            context.getRegistry().lookupByNameAndType("eventStream", io.vigil.processors.EventStream.class)
+                    .sink(message -> events.sendBody("seda:ws-events", message));
         }
 
         io.vigil.processors.DeviceRegistry registry =
@@ -155,7 +161,7 @@ public final class VigilApp implements AutoCloseable {
             }
         }
         if (server) {
-            for (String stage : new String[] {"server-ingest", "rest-api", "health"}) {
+            for (String stage : new String[] {"server-ingest", "rest-api", "health", "events"}) {
                 include.append(",classpath:routes/").append(stage).append(".camel.yaml");
             }
         }

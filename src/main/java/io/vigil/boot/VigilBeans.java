@@ -8,6 +8,7 @@ import io.vigil.processors.BatchSealer;
 import io.vigil.processors.BatchStore;
 import io.vigil.processors.DeviceApi;
 import io.vigil.processors.DeviceRegistry;
+import io.vigil.processors.EventStream;
 import io.vigil.processors.GatewayCounters;
 import io.vigil.processors.HealthCheck;
 import io.vigil.processors.JsonlExporter;
@@ -55,11 +56,14 @@ public class VigilBeans implements CamelConfiguration {
                 Long.parseLong(prop(p, "vigil.forward.backoff-initial-ms")),
                 Long.parseLong(prop(p, "vigil.forward.backoff-max-ms"))));
         registry.bind("gatewayCounters", counters);
-        registry.bind("securityEventRecorder", new SecurityEventRecorder(dataSource, gatewayId, counters));
+        ApiAuth auth = new ApiAuth(prop(p, "vigil.admin.token"), prop(p, "vigil.operator.token"),
+                prop(p, "vigil.viewer.token"), prop(p, "vigil.gateway.token"));
+        EventStream events = new EventStream(auth);
+        registry.bind("eventStream", events);
+        registry.bind("securityEventRecorder", new SecurityEventRecorder(dataSource, gatewayId, counters, events));
         registry.bind("batchStore", new BatchStore(dataSource, validator, intProp(p, "vigil.batch.max-logs")));
         registry.bind("jsonlExporter", new JsonlExporter(Path.of(prop(p, "vigil.data.dir"))));
-        registry.bind("apiAuth", new ApiAuth(prop(p, "vigil.admin.token"), prop(p, "vigil.operator.token"),
-                prop(p, "vigil.viewer.token"), prop(p, "vigil.gateway.token")));
+        registry.bind("apiAuth", auth);
         registry.bind("apiQueries", new ApiQueries(dataSource));
         registry.bind("apiErrors", new ApiErrors());
         registry.bind("deviceApi", new DeviceApi(devices));

@@ -35,6 +35,28 @@ final class Api {
         return client;
     }
 
+    /** Opens wss://…/ws/events (with ?token= when given) and collects every text message it receives. */
+    java.util.concurrent.BlockingQueue<String> events(String token) throws Exception {
+        java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        String uri = base.replaceFirst("^https", "wss") + "/ws/events" + (token == null ? "" : "?token=" + token);
+        client().newWebSocketBuilder().buildAsync(URI.create(uri), new java.net.http.WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data,
+                    boolean last) {
+                partial.append(data);
+                if (last) {
+                    messages.add(partial.toString());
+                    partial.setLength(0);
+                }
+                socket.request(1);
+                return null;
+            }
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        return messages;
+    }
+
     int healthStatus() {
         try {
             if (!Files.exists(caPem)) {

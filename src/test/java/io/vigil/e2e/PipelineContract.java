@@ -37,6 +37,8 @@ abstract class PipelineContract {
     Path dataDir;
     VigilProcess app;
     Api api;
+    java.util.concurrent.BlockingQueue<String> viewerFeed;
+    java.util.concurrent.BlockingQueue<String> anonymousFeed;
     String topic;
 
     /** Sets the broker the application and the devices use. */
@@ -54,6 +56,8 @@ abstract class PipelineContract {
             assertThat(api.post("/api/v1/devices", ADMIN, provision(device)).status()).isEqualTo(201);
         }
         assertThat(api.post("/api/v1/devices", ADMIN, provision("it-flooder")).status()).isEqualTo(201);
+        viewerFeed = api.events(VIEWER);
+        anonymousFeed = api.events(null);
         long now = System.currentTimeMillis();
         try (Devices devices = new Devices(app.mqttUrl(), topic)) {
             List<String> valid = new ArrayList<>();
@@ -193,6 +197,29 @@ abstract class PipelineContract {
 
     @Test
     @Order(6)
+    void the_websocket_feed_streams_logs_and_alerts_to_viewers_and_nothing_to_anyone_else() throws Exception {
+        long stored = api.viewer("/api/v1/stats").get("stored").asLong();
+        List<JsonNode> received = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (String m = viewerFeed.poll(); m != null; m = viewerFeed.poll()) {
+                received.add(io.vigil.crypto.CanonicalJson.STRICT.readTree(m));
+            }
+            assertThat(received.stream().filter(m -> m.get("type").asText().equals("log")).count())
+                    .as("log messages among %s", received).isEqualTo(stored);
+        });
+        assertThat(received).anySatisfy(m -> {
+            assertThat(m.get("type").asText()).isEqualTo("alert");
+            assertThat(m.get("kind").asText()).isEqualTo("replay");
+        });
+        assertThat(received).filteredOn(m -> m.get("type").asText().equals("log"))
+                .allSatisfy(m -> assertThat(m.get("batch_id").asText()).isNotBlank());
+        List<String> anonymous = new ArrayList<>(anonymousFeed);
+        assertThat(anonymous).hasSize(1);
+        assertThat(anonymous.get(0)).contains("\"type\":\"error\"");
+    }
+
+    @Test
+    @Order(7)
     void health_reports_database_and_broker_and_the_openapi_document_is_served() throws Exception {
         JsonNode health = api.get("/health", null).json();
         assertThat(health.get("status").asText()).isEqualTo("up");

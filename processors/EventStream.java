@@ -1,0 +1,95 @@
+package io.vigil.processors;
+
+import io.vigil.model.SecurityEvent;
+import io.vigil.processors.BatchStore.Outcome;
+import io.vigil.processors.BatchStore.StoredLog;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The live feed of WS /ws/events: which connections may receive it (a viewer token at connect time) and the
+ * JSON messages for stored logs and alerts. Best effort: the database, not the feed, is the record.
+ */
+public class EventStream {
+
+    private final ApiAuth auth;
+    private final Map<String, String> connections = new ConcurrentHashMap<>();
+    private volatile Consumer<Map<String, Object>> sink = message -> { };
+
+    public EventStream(ApiAuth auth) {
+        this.auth = auth;
+    }
+
+    /** Where messages go (the events route); until set they are dropped. */
+    public void sink(Consumer<Map<String, Object>> sink) {
+        this.sink = sink;
+    }
+
+    /** A connection opened with {@code ?token=}; true if it may receive events (viewer or above). */
+    public boolean open(String connectionKey, String token) {
+        String role = auth.roleOfToken(token);
+        if (role == null || "gateway".equals(role)) {
+            return false;
+        }
+        connections.put(connectionKey, role);
+        return true;
+    }
+
+    public void close(String connectionKey) {
+        connections.remove(connectionKey);
+    }
+
+    /** Comma-separated connection keys for the vertx-websocket producer, or null when nobody listens. */
+    public String recipients() {
+        return connections.isEmpty() ? null : String.join(",", connections.keySet());
+    }
+
+    public Map<String, Object> refused() {
+        return Map.of("type", "error", "error", "missing or unknown token", "detail", "connect to /ws/events?token=<viewer token>");
+    }
+
+    /** One message per stored log of a newly stored batch. */
+    public void logsStored(Outcome outcome) {
+        if (outcome.duplicate() || connections.isEmpty()) {
+            return;
+        }
+        List<StoredLog> stored = outcome.stored();
+        for (StoredLog log : stored) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "log");
+            m.put("device_id", log.packet().deviceId());
+            m.put("sequence_no", log.packet().sequenceNo());
+            m.put("packet_type", log.packet().type().wire());
+            m.put("timestamp", log.packet().timestamp());
+            m.put("cpu_usage", log.packet().cpuUsage());
+            m.put("battery_level", log.packet().batteryLevel());
+            m.put("sensors", log.packet().sensors());
+            m.put("batch_id", log.batchId().toString());
+            m.put("leaf_index", log.leafIndex());
+            m.put("stored_at", log.storedAt());
+            m.put("label", null);
+            m.put("score", null);
+            sink.accept(m);
+        }
+    }
+
+    /** One message per security event. */
+    public void securityEvent(SecurityEvent event) {
+        if (connections.isEmpty()) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "alert");
+        m.put("source", "security");
+        m.put("kind", event.kind().wire());
+        m.put("device_id", event.deviceId());
+        m.put("sequence_no", event.sequenceNo());
+        m.put("detail", event.detail());
+        m.put("observed_at", event.observedAt());
+        m.put("tx_hash", null);
+        sink.accept(m);
+    }
+}
