@@ -23,14 +23,21 @@ import javax.sql.DataSource;
  * Batch stage, the persistent aggregator: journalled packets are sealed into a batch when
  * {@code batchSize} are waiting or the oldest has waited {@code timeoutMs}. Sealing moves the packets
  * from the journal to the outbox in one transaction, with the RFC 6962 root over their canonical bytes.
+ * It runs on one sealer thread of its own: the workers only signal it, so the MQTT acks never wait for it.
  */
-public class BatchSealer {
+public class BatchSealer implements AutoCloseable {
 
     private final DataSource dataSource;
     private final String gatewayId;
     private final int batchSize;
     private final long timeoutMs;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean sealScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService sealer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "vigil-batch-sealer");
+        t.setDaemon(true);
+        return t;
+    });
 
     public BatchSealer(DataSource dataSource, String gatewayId, int batchSize, long timeoutMs) {
         if (batchSize < 1) {
@@ -44,12 +51,19 @@ public class BatchSealer {
                 "select count(*) as n from gateway_pending where gateway_id = ?", gatewayId).get(0).get("n")).intValue()));
     }
 
-    /** Called after a packet was journalled; seals full batches. Returns how many batches were sealed. */
-    public int journalled() {
-        if (waiting.incrementAndGet() < batchSize) {
-            return 0;
+    /** Called after a packet was journalled; when a batch is full, asks the sealer thread to seal it, without waiting. */
+    public void journalled() {
+        if (waiting.incrementAndGet() >= batchSize && sealScheduled.compareAndSet(false, true)) {
+            sealer.execute(() -> {
+                sealScheduled.set(false);
+                try {
+                    sealFull();
+                } catch (RuntimeException e) {
+                    // the timer's sealDue seals what is left; the journal keeps every packet meanwhile
+                    org.slf4j.LoggerFactory.getLogger(BatchSealer.class).warn("sealing failed: {}", e.getMessage());
+                }
+            });
         }
-        return sealFull();
     }
 
     /** Seals every full batch waiting. */
@@ -115,6 +129,11 @@ public class BatchSealer {
         }
         waiting.addAndGet(-rows.size());
         return rows.size();
+    }
+
+    @Override
+    public void close() {
+        sealer.shutdown();
     }
 
     /** The PROTOCOL §3 wire form; logs are written as their canonical JSON, unchanged. */

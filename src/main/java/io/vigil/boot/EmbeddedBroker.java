@@ -11,7 +11,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The embedded MQTT 5 broker: HiveMQ CE (MQTT 5 with shared subscriptions and durable sessions; Moquette
  * speaks only MQTT 3.1.1). Its queue limit is raised because HiveMQ drops QoS 1 messages silently when a
- * client's queue is full.
+ * client's queue is full, and its receive maximum (10 in-flight publishes per client by default) so devices and
+ * load generators are not throttled to a trickle.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -40,6 +41,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                                 <max-queue-size>%d</max-queue-size>
                                 <strategy>discard</strategy>
                             </queued-messages>
+                            <receive-maximum>
+                                <server-receive-maximum>65535</server-receive-maximum>
+                            </receive-maximum>
                             <session-expiry>
                                 <max-interval>4294967295</max-interval>
                             </session-expiry>

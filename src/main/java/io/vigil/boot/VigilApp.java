@@ -206,10 +206,27 @@ public final class VigilApp implements AutoCloseable {
             fleet.close();
         }
         if (main != null) {
+            CamelContext context = main.getCamelContext();
             try {
                 main.stop();
             } catch (Exception e) {
                 LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
+            }
+            if (context != null) {
+                GatewayMqttClient client = context.getRegistry().lookupByNameAndType("gatewayMqttClient", GatewayMqttClient.class);
+                if (client != null) {
+                    client.close();
+                }
+                for (Class<? extends AutoCloseable> type : java.util.List.of(io.vigil.processors.ReplayGuard.class,
+                        io.vigil.processors.BatchSealer.class)) {
+                    context.getRegistry().findByType(type).forEach(closeable -> {
+                        try {
+                            closeable.close();
+                        } catch (Exception e) {
+                            LOG.warn("closing {}: {}", type.getSimpleName(), e.getMessage());
+                        }
+                    });
+                }
             }
         }
         if (vertx != null) {

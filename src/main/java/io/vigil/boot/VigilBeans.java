@@ -67,6 +67,15 @@ public class VigilBeans implements CamelConfiguration {
         registry.bind("apiQueries", new ApiQueries(dataSource));
         registry.bind("apiErrors", new ApiErrors());
         registry.bind("deviceApi", new DeviceApi(devices));
+        if (p.resolveProperty("vigil.mqtt.client-id").isPresent()) {
+            try {
+                registry.bind("gatewayMqttClient", GatewayMqttClient.durable(prop(p, "vigil.mqtt.effective-url"),
+                        prop(p, "vigil.mqtt.client-id"), Long.parseLong(prop(p, "vigil.mqtt.session-expiry-s")),
+                        intProp(p, "vigil.mqtt.receive-maximum")));
+            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+                throw new IllegalStateException("cannot create the gateway MQTT client: " + e.getMessage(), e);
+            }
+        }
         registry.bind("healthCheck", new HealthCheck(dataSource, prop(p, "vigil.mqtt.effective-url")));
     }
 

@@ -38,7 +38,8 @@ public final class LoadGenerator {
     private static final String USAGE = """
             usage: vigil loadgen --api https://localhost:8080 --cacert data/tls/ca.pem --admin-token T --viewer-token T
                                  [--broker tcp://127.0.0.1:1883] [--devices 1000] [--messages 50000]
-                                 [--connections 4] [--inflight 2000] [--timeout-s 300]
+                                 [--connections 4] [--inflight 2000] [--rate 0] [--timeout-s 300]
+              --rate N   publish at N msg/s (0: as fast as the broker takes them); latency is meaningful below saturation
             """;
 
     private LoadGenerator() {
@@ -81,44 +82,74 @@ public final class LoadGenerator {
         for (int i = 0; i < messages; i++) {
             SimDevice device = devices.get(i % deviceCount);
             keys[i] = device.id() + "/" + device.nextSequence();
-            payloads[i] = device.telemetry(signedAt).getBytes(StandardCharsets.UTF_8);
+            // A device's packets 60 ms apart in its own clock (~16/s, under the 20/s rate limit).
+            long deviceTime = signedAt + (i / deviceCount) * 60L;
+            payloads[i] = device.telemetry(deviceTime).getBytes(StandardCharsets.UTF_8);
         }
         System.out.printf("signed %d packets ahead in %.1f s%n", messages, (System.nanoTime() - t0) / 1e9);
 
         long baseline = stored(http, api, viewer);
         List<MqttAsyncClient> clients = new ArrayList<>();
+        int serverReceiveMaximum = 65535;
         for (int c = 0; c < connections; c++) {
             MqttAsyncClient client = new MqttAsyncClient(args.get("broker", "tcp://127.0.0.1:1883"), prefix + "-pub-" + c,
                     new MemoryPersistence());
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(true);
             options.setReceiveMaximum(65535);
-            client.connect(options).waitForCompletion(10_000);
+            IMqttToken connected = client.connect(options);
+            connected.waitForCompletion(10_000);
+            Integer granted = connected.getResponseProperties() == null ? null
+                    : connected.getResponseProperties().getReceiveMaximum();
+            if (granted != null) {
+                serverReceiveMaximum = Math.min(serverReceiveMaximum, granted);
+            }
             clients.add(client);
         }
-        int inflight = (int) args.getLong("inflight", 2000);
-        Semaphore window = new Semaphore(inflight);
+        // In flight per connection: the requested share, but never more than the broker grants (Mosquitto: 20).
+        int perConnection = Math.max(1, Math.min((int) args.getLong("inflight", 2000) / connections, serverReceiveMaximum));
+        Semaphore[] windows = new Semaphore[connections];
+        for (int c = 0; c < connections; c++) {
+            windows[c] = new Semaphore(perConnection);
+        }
         Map<String, Long> publishedAt = new ConcurrentHashMap<>(messages * 2);
-        MqttActionListener release = new MqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-                window.release();
-            }
+        java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+        MqttActionListener[] release = new MqttActionListener[connections];
+        for (int c = 0; c < connections; c++) {
+            Semaphore window = windows[c];
+            release[c] = new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    window.release();
+                }
 
-            @Override
-            public void onFailure(IMqttToken token, Throwable error) {
-                window.release();
-            }
-        };
+                @Override
+                public void onFailure(IMqttToken token, Throwable error) {
+                    failures.incrementAndGet();
+                    window.release();
+                }
+            };
+        }
+        long rate = args.getLong("rate", 0);
         long publishStart = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
         for (int i = 0; i < messages; i++) {
-            window.acquire();
+            if (rate > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(startNanos + i * 1_000_000_000L / rate - System.nanoTime());
+            }
+            int c = i % connections;
+            windows[c].acquire();
             MqttMessage message = new MqttMessage(payloads[i]);
             message.setQos(1);
             publishedAt.put(keys[i], System.currentTimeMillis());
-            clients.get(i % connections).publish("iot/logs", message, null, release);
+            clients.get(c).publish("iot/logs", message, null, release[c]);
         }
-        window.acquire(inflight);
+        for (int c = 0; c < connections; c++) {
+            windows[c].acquire(perConnection);
+        }
+        if (failures.get() > 0) {
+            System.out.println("publish failures: " + failures.get());
+        }
         long publishEnd = System.currentTimeMillis();
         System.out.printf("published %d packets in %.2f s (%.0f msg/s offered)%n", messages,
                 (publishEnd - publishStart) / 1e3, messages * 1000.0 / Math.max(1, publishEnd - publishStart));
@@ -163,7 +194,21 @@ public final class LoadGenerator {
             System.out.printf("publish->stored latency: p50 %d ms, p99 %d ms, max %d ms (%d samples)%n",
                     percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1], sorted.length);
         }
+        System.out.printf("server heap after the run: %.0f MiB used%n", heapUsedMiB(http, args.get("api", "")));
         return storedCount == messages ? 0 : 1;
+    }
+
+    /** Sum of jvm_memory_used_bytes{area="heap"} from the server's Prometheus endpoint. */
+    private static double heapUsedMiB(HttpClient http, String base) throws Exception {
+        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double bytes = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return bytes / (1024 * 1024);
     }
 
     private static long percentile(long[] sorted, int p) {

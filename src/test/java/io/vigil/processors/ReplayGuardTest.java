@@ -33,6 +33,7 @@ class ReplayGuardTest {
 
     @AfterEach
     void close() {
+        guard.close();
         db.close();
     }
 
@@ -87,13 +88,44 @@ class ReplayGuardTest {
     @Test
     void state_survives_a_restart_neither_reaccepting_old_nor_rejecting_new() {
         guard.admit(TestPackets.packet(DEVICE, 500, T, 20), T);
+        guard.close();
         db.close();
         db = TestDatabase.open(dir);
         ReplayGuard restarted = new ReplayGuard(db, 64, "gw-test");
+        guard = restarted;
         assertThat(restarted.admit(TestPackets.packet(DEVICE, 500, T, 20), T)).isEqualTo(AdmitVerdict.DUPLICATE);
         assertThatThrownBy(() -> restarted.admit(TestPackets.packet(DEVICE, 400, T, 20), T))
                 .isInstanceOf(ReplayDetectedException.class);
         assertThat(restarted.admit(TestPackets.packet(DEVICE, 501, T, 20), T)).isEqualTo(AdmitVerdict.ACCEPTED);
+    }
+
+    @Test
+    void concurrent_copies_of_one_sequence_are_accepted_once_whatever_group_they_land_in() throws Exception {
+        int threads = 16;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.List<java.util.concurrent.Future<Object>> outcomes = new java.util.ArrayList<>();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < threads; i++) {
+            double temperature = i % 2 == 0 ? 20 : 21; // two different contents for the same sequence number
+            outcomes.add(pool.submit(() -> {
+                start.await();
+                try {
+                    return guard.admit(TestPackets.packet(DEVICE, 9, T, temperature), T);
+                } catch (ReplayDetectedException e) {
+                    return e.kind();
+                }
+            }));
+        }
+        start.countDown();
+        java.util.List<Object> results = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<Object> outcome : outcomes) {
+            results.add(outcome.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertThat(results).filteredOn(r -> r == AdmitVerdict.ACCEPTED).hasSize(1);
+        assertThat(results).filteredOn(r -> r == AdmitVerdict.DUPLICATE).hasSize(threads / 2 - 1);
+        assertThat(results).filteredOn(r -> r == SecurityEventKind.REPLAY).hasSize(threads / 2);
+        assertThat(journalled()).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Rerunnable end-to-end benchmark: starts Vigil (fresh data dir, no demo fleet) on the chosen broker, drives it
+# with `vigil loadgen`, prints the figures, stops everything. Loopback only.
+#   scripts/benchmark.sh embedded  [messages] [rate]   the default embedded HiveMQ broker
+#   scripts/benchmark.sh mosquitto [messages] [rate]   a Mosquitto of its own (no queue or in-flight limits)
+# rate 0 = publish as fast as the broker accepts (saturation); a rate below saturation measures latency.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+broker=${1:-embedded}; messages=${2:-30000}; rate=${3:-0}
+[ -f target/vigil.jar ] || mvn -q -B -DskipTests package
+work=$(mktemp -d /tmp/vigil-bench-XXXXXX)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+http=$(free_port); mqtt=$(free_port)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+export VIGIL_DATA_DIR=$work/data VIGIL_HTTP_PORT=$http VIGIL_SIMULATOR_DEVICES=0 VIGIL_ADMIN_TOKEN=bench-admin \
+       VIGIL_VIEWER_TOKEN=bench-viewer VIGIL_GATEWAY_ID=gw-bench
+if [ "$broker" = mosquitto ]; then
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nmax_inflight_messages 0\n' "$mqtt" > "$work/mosquitto.conf"
+  mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & pids+=($!)
+  export VIGIL_MQTT_URL=tcp://127.0.0.1:$mqtt
+else
+  export VIGIL_MQTT_PORT=$mqtt
+fi
+java ${VIGIL_JAVA_OPTS:--Xmx2g} -jar target/vigil.jar run > "$work/vigil.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 240); do
+  curl -s -o /dev/null --cacert "$work/data/tls/ca.pem" "https://localhost:$http/health" 2>/dev/null && break; sleep 0.5
+done
+echo "broker=$broker messages=$messages rate=${rate:-0} cores=$(nproc)"
+java -jar target/vigil.jar loadgen --api "https://localhost:$http" --cacert "$work/data/tls/ca.pem" \
+  --admin-token bench-admin --viewer-token bench-viewer --broker "tcp://127.0.0.1:$mqtt" \
+  --devices 1000 --messages "$messages" --connections 8 --rate "$rate"

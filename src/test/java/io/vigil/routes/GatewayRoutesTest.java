@@ -1,0 +1,123 @@
+package io.vigil.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.boot.Ports;
+import io.vigil.boot.VigilApp;
+import io.vigil.boot.VigilConfig;
+import io.vigil.crypto.CanonicalJson;
+import io.vigil.crypto.Ed25519;
+import io.vigil.db.Tx;
+import io.vigil.processors.DeviceRegistry;
+import io.vigil.sim.SimDevice;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.builder.NotifyBuilder;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway routes in process with the real embedded broker and H2: what each stage leaves in the
+ * database once the ingest route has finished the exchanges (NotifyBuilder, no sleeping).
+ */
+class GatewayRoutesTest {
+
+    @TempDir
+    Path dataDir;
+    private VigilApp app;
+
+    @BeforeEach
+    void start() {
+        int mqttPort = Ports.free();
+        app = new VigilApp(VigilConfig.load(Map.of(), Map.of(
+                "vigil.data.dir", dataDir.toString(),
+                "vigil.http.port", String.valueOf(Ports.free()),
+                "vigil.mqtt.port", String.valueOf(mqttPort),
+                "vigil.simulator.devices", "0",
+                "vigil.batch.size", "2",
+                "vigil.batch.timeout.ms", "600000",
+                "vigil.gateway.id", "gw-route-test",
+                "vigil.forward.poll-ms", "600000"))).start();
+        app.camelContext().getRegistry().lookupByNameAndType("deviceRegistry", DeviceRegistry.class)
+                .provision("route-dev-01", Ed25519.encode(Ed25519.demoKey("route-dev-01").generatePublicKey()),
+                        System.currentTimeMillis());
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    private static String signed(long seq, double temperature) {
+        ObjectNode p = CanonicalJson.STRICT.createObjectNode();
+        p.put("device_id", "route-dev-01");
+        p.put("type", "telemetry");
+        p.put("sequence_no", seq);
+        p.put("timestamp", System.currentTimeMillis());
+        p.put("cpu_usage", 5.0);
+        p.put("battery_level", 80.0);
+        p.putObject("sensors").put("temperature", temperature);
+        return SimDevice.sign(Ed25519.demoKey("route-dev-01"), p);
+    }
+
+    private long count(String sql) {
+        return Tx.read(app.dataSource(), c -> ((Number) Tx.rows(c, sql).get(0).get("n")).longValue());
+    }
+
+    @Test
+    void ingest_stages_journal_seal_and_quarantine_as_each_packet_deserves() throws Exception {
+        NotifyBuilder done = new NotifyBuilder(app.camelContext()).fromRoute("mqtt-ingest").whenDone(6).create();
+        String first = signed(1, 20.0);
+        try (var stop = new Publisher(app.config().get("vigil.mqtt.effective-url"))) {
+            stop.publish(first);
+            stop.publish(signed(2, 20.5));
+            stop.publish(signed(3, 21.0));
+            stop.publish(first);                                             // transport duplicate
+            stop.publish(signed(2, 99.0));                                   // replay: seq 2, other bytes
+            stop.publish(first.replace("\"cpu_usage\":5.0", "\"cpu_usage\":6.0")); // bad signature
+        }
+        assertThat(done.matches(30, TimeUnit.SECONDS)).as("six exchanges through mqtt-ingest").isTrue();
+
+        // Three accepted: with batch size 2, one batch sealed into the outbox (the forwarder is idle) and one packet waiting.
+        assertThat(count("select coalesce(sum(log_count), 0) as n from gateway_outbox")
+                + count("select count(*) as n from gateway_pending")).isEqualTo(3);
+        assertThat(count("select count(*) as n from gateway_outbox")).isGreaterThanOrEqualTo(1);
+        assertThat(count("select count(*) as n from replay_seen where device_id = 'route-dev-01'")).isEqualTo(3);
+        assertThat(count("select high_seq as n from replay_window where device_id = 'route-dev-01'")).isEqualTo(3);
+        List<Map<String, Object>> events = Tx.read(app.dataSource(),
+                c -> Tx.rows(c, "select kind, sequence_no, payload from security_events order by id"));
+        assertThat(events).extracting(e -> e.get("kind")).containsExactlyInAnyOrder("replay", "bad_signature");
+        assertThat(events).allSatisfy(e -> assertThat((String) e.get("payload")).startsWith("{\"device_id\":\"route-dev-01\""));
+    }
+
+    /** A plain MQTT 5 publisher. */
+    private static final class Publisher implements AutoCloseable {
+        private final MqttClient client;
+
+        Publisher(String url) throws Exception {
+            client = new MqttClient(url, "route-test-" + System.nanoTime(), new MemoryPersistence());
+            client.connect();
+        }
+
+        void publish(String payload) throws Exception {
+            MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+            message.setQos(1);
+            client.publish("iot/logs", message);
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.disconnect();
+            client.close();
+        }
+    }
+}
