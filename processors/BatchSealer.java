@@ -82,23 +82,22 @@ public class BatchSealer implements AutoCloseable {
     /** Seals what has waited longer than the timeout (the timer route calls this). Returns batches sealed. */
     public synchronized int sealDue(long now) {
         int sealed = sealFull();
-        Long oldest = Tx.read(dataSource, c -> {
-            Object value = Tx.rows(c, "select min(received_at) as oldest from gateway_pending where gateway_id = ?",
-                    gatewayId).get(0).get("oldest");
-            return value == null ? null : ((Number) value).longValue();
-        });
-        while (oldest != null && now - oldest >= timeoutMs) {
+        for (Long oldest = oldestWaiting(); oldest != null && now - oldest >= timeoutMs; oldest = oldestWaiting()) {
             if (Tx.inTransaction(dataSource, this::sealOne) == 0) {
                 break;
             }
             sealed++;
-            oldest = Tx.read(dataSource, c -> {
-                Object value = Tx.rows(c, "select min(received_at) as oldest from gateway_pending where gateway_id = ?",
-                        gatewayId).get(0).get("oldest");
-                return value == null ? null : ((Number) value).longValue();
-            });
         }
         return sealed;
+    }
+
+    /** When the oldest journalled packet arrived, or null when none waits. */
+    private Long oldestWaiting() {
+        return Tx.read(dataSource, c -> {
+            Object value = Tx.rows(c, "select min(received_at) as oldest from gateway_pending where gateway_id = ?",
+                    gatewayId).get(0).get("oldest");
+            return value == null ? null : ((Number) value).longValue();
+        });
     }
 
     /** Moves up to batchSize journalled packets into one outbox batch; returns how many it moved. */

@@ -72,7 +72,7 @@ abstract class PipelineContract {
                 devices.publish(valid.get(i));
             }
             // Attacks, one of each kind.
-            devices.publish(valid.get(7).replace("\"cpu_usage\":10.0", "\"cpu_usage\":11.0"));          // tampered: bad_signature
+            devices.publish(valid.get(7).replace("\"cpu_usage\":12.5", "\"cpu_usage\":13.0"));          // tampered: bad_signature
             devices.publish(Devices.signed("it-rogue", 1, now, 20));                                    // unknown_device
             devices.publish("{\"device_id\": \"it-dev-01\", \"type\":");                               // schema: malformed
             devices.publish(Devices.signed("it-dev-01", 5000, now, 20).replace("{", "{\"debug\":1,")); // schema: unknown field

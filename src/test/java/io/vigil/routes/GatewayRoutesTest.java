@@ -10,7 +10,7 @@ import io.vigil.crypto.CanonicalJson;
 import io.vigil.crypto.Ed25519;
 import io.vigil.db.Tx;
 import io.vigil.processors.DeviceRegistry;
-import io.vigil.sim.SimDevice;
+import io.vigil.testsupport.SignedPackets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,15 +58,7 @@ class GatewayRoutesTest {
     }
 
     private static String signed(long seq, double temperature) {
-        ObjectNode p = CanonicalJson.STRICT.createObjectNode();
-        p.put("device_id", "route-dev-01");
-        p.put("type", "telemetry");
-        p.put("sequence_no", seq);
-        p.put("timestamp", System.currentTimeMillis());
-        p.put("cpu_usage", 5.0);
-        p.put("battery_level", 80.0);
-        p.putObject("sensors").put("temperature", temperature);
-        return SimDevice.sign(Ed25519.demoKey("route-dev-01"), p);
+        return SignedPackets.signed("route-dev-01", seq, System.currentTimeMillis(), temperature);
     }
 
     private long count(String sql) {
@@ -83,7 +75,7 @@ class GatewayRoutesTest {
             stop.publish(signed(3, 21.0));
             stop.publish(first);                                             // transport duplicate
             stop.publish(signed(2, 99.0));                                   // replay: seq 2, other bytes
-            stop.publish(first.replace("\"cpu_usage\":5.0", "\"cpu_usage\":6.0")); // bad signature
+            stop.publish(first.replace("\"cpu_usage\":12.5", "\"cpu_usage\":13.0")); // bad signature
         }
         assertThat(done.matches(30, TimeUnit.SECONDS)).as("six exchanges through mqtt-ingest").isTrue();
 
