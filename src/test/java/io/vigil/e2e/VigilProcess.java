@@ -66,6 +66,23 @@ final class VigilProcess implements AutoCloseable {
         return this;
     }
 
+    /** Runs the application expecting it to stop by itself; returns its exit code and output. */
+    Object[] runToExit() throws IOException, InterruptedException {
+        String jar = System.getProperty("vigil.jar", "target/vigil.jar");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar);
+        builder.environment().putAll(env);
+        Files.createDirectories(dataDir);
+        Path log = dataDir.resolve("vigil-exit.log");
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        Process run = builder.start();
+        if (!run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            run.destroyForcibly().waitFor();
+            throw new AssertionError("vigil did not exit within 60 s:\n" + Files.readString(log));
+        }
+        return new Object[] {run.exitValue(), Files.readString(log)};
+    }
+
     Api api() {
         return new Api("https://localhost:" + httpPort, dataDir.resolve("tls").resolve("ca.pem"));
     }

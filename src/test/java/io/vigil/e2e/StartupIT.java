@@ -1,0 +1,31 @@
+package io.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/** What an operator sees when the application cannot start. */
+class StartupIT {
+
+    @Test
+    void a_port_in_use_is_one_clear_line_naming_the_variable_to_change() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            VigilProcess app = new VigilProcess(Files.createTempDirectory("vigil-startup-it-"))
+                    .with("VIGIL_HTTP_PORT", String.valueOf(taken.getLocalPort()));
+            Object[] result = app.runToExit();
+            assertThat((int) result[0]).isEqualTo(2);
+            assertThat((String) result[1]).contains("vigil: port " + taken.getLocalPort()
+                    + " is in use").contains("set VIGIL_HTTP_PORT to a free port");
+        }
+    }
+
+    @Test
+    void an_unknown_role_is_refused_with_the_allowed_values() throws Exception {
+        VigilProcess app = new VigilProcess(Files.createTempDirectory("vigil-startup-it-")).with("VIGIL_ROLE", "both");
+        Object[] result = app.runToExit();
+        assertThat((int) result[0]).isEqualTo(2);
+        assertThat((String) result[1]).contains("VIGIL_ROLE must be all, gateway or server, got 'both'");
+    }
+}
