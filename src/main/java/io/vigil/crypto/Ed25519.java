@@ -57,23 +57,6 @@ public final class Ed25519 {
         return B64URL.encodeToString(signer.generateSignature());
     }
 
-    /** True when {@code signature} (base64url) is a valid signature of {@code message}; false for any malformed input. */
-    public static boolean verify(Ed25519PublicKeyParameters key, byte[] message, String signature) {
-        byte[] sig;
-        try {
-            sig = B64URL_DECODER.decode(signature);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        if (sig.length != org.bouncycastle.math.ec.rfc8032.Ed25519.SIGNATURE_SIZE) {
-            return false;
-        }
-        Ed25519Signer verifier = new Ed25519Signer();
-        verifier.init(false, key);
-        verifier.update(message, 0, message.length);
-        return verifier.verifySignature(sig);
-    }
-
     /** A public key decoded and validated once, so each verification skips point decompression. */
     public static final class VerifyKey {
         private final org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point;

@@ -8,8 +8,4 @@ public class DataAccessException extends RuntimeException {
     public DataAccessException(SQLException cause) {
         super(cause.getMessage(), cause);
     }
-
-    public SQLException sqlException() {
-        return (SQLException) getCause();
-    }
 }

@@ -119,11 +119,6 @@ public final class Fleet implements AutoCloseable {
         return true;
     }
 
-    /** Lets a silenced device talk again. */
-    public void wake(String deviceId) {
-        silenced.remove(deviceId);
-    }
-
     public void publish(String payload) {
         try {
             MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));

@@ -14,7 +14,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -236,9 +235,5 @@ public final class LoadGenerator {
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
         return ssl;
-    }
-
-    static String join(String[] parts) {
-        return String.join(",", Arrays.asList(parts));
     }
 }

@@ -3,7 +3,6 @@ package io.vigil.sim;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.crypto.CanonicalJson;
 import io.vigil.crypto.Ed25519;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Random;
@@ -135,9 +134,5 @@ public final class SimDevice {
 
     private static double clamp(double value, double min, double max) {
         return Math.max(min, Math.min(max, value));
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -54,6 +54,13 @@ class OutboxTest {
         }
     }
 
+    /** Three packets journalled and sealed: the batch as the forwarder first sees it, due at {@code now}. */
+    private BatchForwarder.Due oneSealedBatch(long now) {
+        journal(3);
+        awaitSealed(1);
+        return forwarder.next(now);
+    }
+
     private void awaitSealed(int batches) {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> outbox().size() == batches);
     }
@@ -82,10 +89,8 @@ class OutboxTest {
 
     @Test
     void a_server_error_keeps_the_batch_and_backs_off_doubling_until_it_is_acknowledged() {
-        journal(3);
-        awaitSealed(1);
         long now = System.currentTimeMillis() + 1000;
-        BatchForwarder.Due due = forwarder.next(now);
+        BatchForwarder.Due due = oneSealedBatch(now);
         assertThat(forwarder.answered(due.batchId(), 503, "{\"error\":\"down\"}", now)).isFalse();
         assertThat(forwarder.next(now)).as("not due again before its back-off").isNull();
         assertThat(outbox()).singleElement().satisfies(b -> {
@@ -104,10 +109,8 @@ class OutboxTest {
 
     @Test
     void a_batch_the_server_refuses_as_invalid_is_kept_as_rejected_not_dropped() {
-        journal(3);
-        awaitSealed(1);
         long now = System.currentTimeMillis() + 1000;
-        BatchForwarder.Due due = forwarder.next(now);
+        BatchForwarder.Due due = oneSealedBatch(now);
         assertThat(forwarder.answered(due.batchId(), 422, "{\"error\":\"batch_hash does not match\"}", now)).isTrue();
         assertThat(forwarder.next(Long.MAX_VALUE)).isNull();
         assertThat(outbox()).singleElement().satisfies(b -> {
