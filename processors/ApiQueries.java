@@ -40,6 +40,9 @@ public class ApiQueries {
     }
 
     public Map<String, Object> device(String deviceId, long now) {
+        if (!isDeviceId(deviceId)) {
+            throw new ApiException(404, "no device " + printable(deviceId), null);
+        }
         return Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select device_id, public_key, provisioned_at, last_seen"
                     + " from devices where device_id = ?", deviceId);
@@ -71,6 +74,7 @@ public class ApiQueries {
 
     public List<Map<String, Object>> logs(String deviceId, Integer limit) {
         int n = limit(limit);
+        deviceFilter(deviceId);
         return Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = deviceId == null
                     ? Tx.rows(c, "select * from logs order by id desc limit ?", n)
@@ -104,6 +108,7 @@ public class ApiQueries {
 
     public List<Map<String, Object>> securityEvents(String deviceId, String kind, Integer limit) {
         int n = limit(limit);
+        deviceFilter(deviceId);
         String kindWire = kind == null ? null : kindOrBadRequest(kind);
         return Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select id, kind, device_id, sequence_no, detail, payload,"
@@ -184,6 +189,9 @@ public class ApiQueries {
 
     /** RFC 6962 audit path of one log in its batch, with the leaf input so a client can recompute the root. */
     public Map<String, Object> proof(String deviceId, long sequenceNo) {
+        if (!isDeviceId(deviceId)) {
+            throw new ApiException(404, "no stored log " + printable(deviceId) + "/" + sequenceNo, null);
+        }
         return Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select l.batch_id, l.leaf_index, l.canonical, b.batch_hash,"
                     + " b.anchor_tx_hash from logs l join batches b on b.batch_id = l.batch_id"
@@ -244,6 +252,26 @@ public class ApiQueries {
 
     private static long count(java.sql.Connection c, String sql, Object... args) throws java.sql.SQLException {
         return ((Number) Tx.rows(c, sql, args).get(0).get("n")).longValue();
+    }
+
+    /** Ids from a request reach SQL only if they are PROTOCOL device ids (no NUL, no quotes, bounded). */
+    private static boolean isDeviceId(String deviceId) {
+        return deviceId != null && DeviceRegistry.DEVICE_ID.matcher(deviceId).matches();
+    }
+
+    private static void deviceFilter(String deviceId) {
+        if (deviceId != null && !isDeviceId(deviceId)) {
+            throw new ApiException(400, "device_id must match " + DeviceRegistry.DEVICE_ID.pattern(), printable(deviceId));
+        }
+    }
+
+    /** Echoes an identifier back without control characters and at most 64 characters of it. */
+    private static String printable(String text) {
+        if (text == null) {
+            return "null";
+        }
+        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
     }
 
     private static int limit(Integer limit) {

@@ -24,11 +24,13 @@ public class SecurityEventRecorder {
     }
 
     public SecurityEvent record(PacketRejectedException rejection, byte[] payload, long now) {
-        String text = payload == null ? null : new String(payload, StandardCharsets.UTF_8);
+        // As text every database stores: invalid UTF-8 becomes U+FFFD, NUL (refused by PostgreSQL) becomes U+2400.
+        String text = payload == null ? null : new String(payload, StandardCharsets.UTF_8).replace('\u0000', '\u2400');
         if (text != null && text.length() > MAX_PAYLOAD_CHARS) {
             text = text.substring(0, MAX_PAYLOAD_CHARS);
         }
-        String detail = rejection.getMessage() == null ? rejection.kind().wire() : rejection.getMessage();
+        String detail = rejection.getMessage() == null ? rejection.kind().wire()
+                : rejection.getMessage().replace('\u0000', '\u2400');
         if (detail.length() > 1000) {
             detail = detail.substring(0, 1000);
         }

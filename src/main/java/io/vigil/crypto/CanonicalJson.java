@@ -12,9 +12,13 @@ import org.erdtman.jcs.JsonCanonicalizer;
 /** RFC 8785 (JCS) canonical form of JSON values, through the reference JCS library. */
 public final class CanonicalJson {
 
-    /** One strict mapper: duplicate keys are an error, so a signer and a verifier cannot read different values. */
+    /**
+     * One strict mapper: duplicate keys are an error, so a signer and a verifier cannot read different values,
+     * and so is anything after the first JSON value ({@code {...}{...}} is not one packet).
+     */
     public static final ObjectMapper STRICT = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private CanonicalJson() {
     }

@@ -48,6 +48,14 @@ class PacketValidatorTest {
     }
 
     @Test
+    void rejects_anything_after_the_first_json_value() {
+        String signed = TestPackets.signed("esp32-lab-01", 1, T, 22.0);
+        assertThatThrownBy(() -> validator.validate(utf8(signed + signed))).isInstanceOf(SchemaViolationException.class)
+                .hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> validator.validate(utf8(signed + " x"))).isInstanceOf(SchemaViolationException.class);
+    }
+
+    @Test
     void rejects_values_outside_the_schema_and_keeps_a_well_formed_device_id() {
         String signed = TestPackets.signed("esp32-lab-01", 1, T, 22.0);
         assertThatThrownBy(() -> validator.validate(utf8(signed.replace("\"cpu_usage\":12.5", "\"cpu_usage\":101"))))
