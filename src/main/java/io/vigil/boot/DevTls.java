@@ -105,6 +105,26 @@ public final class DevTls {
         }
     }
 
+    /**
+     * A trust store holding the development CA and, when given, the CA of a separate server (PEM), so a gateway
+     * validates the server it forwards to. Written as {@code <data>/tls/trust-with-server.p12}.
+     */
+    public static Path trustStore(Material material, Path serverCaPem) {
+        if (serverCaPem == null) {
+            return material.trustStore();
+        }
+        Path combined = material.trustStore().resolveSibling("trust-with-server.p12");
+        try (InputStream pem = Files.newInputStream(serverCaPem)) {
+            KeyStore trust = load(material.trustStore(), material.password());
+            trust.setCertificateEntry("vigil-server-ca",
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem));
+            store(trust, combined, material.password());
+            return combined;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new StartupException("cannot read the server CA " + serverCaPem + " (VIGIL_SERVER_CA): " + e.getMessage(), e);
+        }
+    }
+
     /** Loads a PKCS12 store written by {@link #ensure}. */
     public static KeyStore load(Path path, String password) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");

@@ -74,13 +74,18 @@ public final class VigilApp implements AutoCloseable {
         camel.setProperty("camel.server.enabled", String.valueOf(server));
         camel.setProperty("camel.server.use-global-ssl-context-parameters", "true");
         camel.setProperty("camel.management.enabled", String.valueOf(server));
+        if (server) {
+            // The OpenAPI document is a platform-http route of its own, so only a process that serves HTTP has it.
+            camel.setProperty("camel.rest.api-context-path", "/openapi.json");
+        }
         camel.setProperty("camel.management.port", String.valueOf(httpPort));
         camel.setProperty("camel.management.host", host);
         camel.setProperty("camel.management.use-global-ssl-context-parameters", "true");
         camel.setProperty("camel.ssl.enabled", "true");
         camel.setProperty("camel.ssl.key-store", "file:" + tls.keyStore());
         camel.setProperty("camel.ssl.keystore-password", tls.password());
-        camel.setProperty("camel.ssl.trust-store", "file:" + tls.trustStore());
+        Path serverCa = config.isSet("vigil.server.ca") ? Path.of(config.get("vigil.server.ca")) : null;
+        camel.setProperty("camel.ssl.trust-store", "file:" + DevTls.trustStore(tls, serverCa));
         camel.setProperty("camel.ssl.trust-store-password", tls.password());
         camel.setProperty("camel.component.https.use-global-ssl-context-parameters", "true");
         camel.setProperty("camel.component.vertx-websocket.use-global-ssl-context-parameters", "true");

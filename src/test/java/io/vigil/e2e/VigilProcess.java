@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The packaged application started as a user would: {@code java -jar target/vigil.jar}, configured by environment. */
@@ -44,17 +42,34 @@ final class VigilProcess implements AutoCloseable {
         return env.getOrDefault("VIGIL_MQTT_URL", "tcp://127.0.0.1:" + env.get("VIGIL_MQTT_PORT"));
     }
 
-    /** Starts the process and waits until /health answers. */
-    VigilProcess start() throws IOException {
+    /** Starts a process without an HTTP server (VIGIL_ROLE=gateway) and waits for its start banner. */
+    VigilProcess startWithoutHttp() throws IOException {
+        Path log = launch();
+        await("gateway start (log: " + log + ")").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("vigil exited with " + process.exitValue() + ":\n" + Files.readString(log));
+                    }
+                    return Files.readString(log).contains("Vigil is running");
+                });
+        return this;
+    }
+
+    private Path launch() throws IOException {
         String jar = System.getProperty("vigil.jar", "target/vigil.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-jar", jar));
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-jar", jar);
         builder.environment().putAll(env);
         Files.createDirectories(dataDir);
         Path log = dataDir.resolve("vigil-" + (++starts) + ".log");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         process = builder.start();
+        return log;
+    }
+
+    /** Starts the process and waits until /health answers. */
+    VigilProcess start() throws IOException {
+        Path log = launch();
         Api api = api();
         await("application start (log: " + log + ")").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                 .until(() -> {
