@@ -9,7 +9,13 @@ cd "$(dirname "$0")/.."
 broker=${1:-embedded}; messages=${2:-30000}; rate=${3:-0}
 [ -f target/vigil.jar ] || mvn -q -B -DskipTests package
 work=$(mktemp -d /tmp/vigil-bench-XXXXXX)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
 http=$(free_port); mqtt=$(free_port)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }

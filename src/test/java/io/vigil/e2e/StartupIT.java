@@ -22,6 +22,15 @@ class StartupIT {
     }
 
     @Test
+    void an_unreadable_server_ca_names_the_variable() throws Exception {
+        VigilProcess app = new VigilProcess(Files.createTempDirectory("vigil-startup-it-"))
+                .with("VIGIL_SERVER_CA", "/nonexistent/ca.pem");
+        Object[] result = app.runToExit();
+        assertThat((int) result[0]).isEqualTo(2);
+        assertThat((String) result[1]).contains("cannot read the server CA /nonexistent/ca.pem (VIGIL_SERVER_CA)");
+    }
+
+    @Test
     void an_unknown_role_is_refused_with_the_allowed_values() throws Exception {
         VigilProcess app = new VigilProcess(Files.createTempDirectory("vigil-startup-it-")).with("VIGIL_ROLE", "both");
         Object[] result = app.runToExit();
