@@ -11,28 +11,37 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import io.vigil.ledger.Ledger;
+import io.vigil.ledger.LedgerConnector;
 import javax.sql.DataSource;
 
 /**
- * The read side of the REST API (PROTOCOL §6). Ledger and ML fields are null until those parts are
- * connected: trust_score, tx_hash, onchain_hash, block_number, label, score, model.
+ * The read side of the REST API (PROTOCOL §6). On-chain facts (a device's trust, a batch's anchored root,
+ * an anchor's block) are read from the ledger node, not from the database; lists show trust as the chain's
+ * last TrustChanged event reported it. ML fields are null until ML verdicts exist.
  */
 public class ApiQueries {
 
     private static final long SILENT_AFTER_MS = 5 * 60_000L;
 
     private final DataSource dataSource;
+    private final LedgerConnector ledger;
+    private final String commandPublicKey;
 
-    public ApiQueries(DataSource dataSource) {
+    /** {@code ledger} null: no ledger configured (trust and on-chain fields stay null). */
+    public ApiQueries(DataSource dataSource, LedgerConnector ledger, String commandPublicKey) {
         this.dataSource = dataSource;
+        this.ledger = ledger;
+        this.commandPublicKey = commandPublicKey;
     }
 
     public List<Map<String, Object>> devices(long now) {
         return Tx.read(dataSource, c -> {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (Map<String, Object> row : Tx.rows(c, "select device_id, public_key, provisioned_at, last_seen"
-                    + " from devices order by device_id")) {
+            for (Map<String, Object> row : Tx.rows(c, "select device_id, public_key, provisioned_at, last_seen,"
+                    + " trust_score from devices order by device_id")) {
                 out.add(device(row, c, now));
             }
             return out;
@@ -43,17 +52,38 @@ public class ApiQueries {
         if (!isDeviceId(deviceId)) {
             throw new ApiException(404, "no device " + printable(deviceId), null);
         }
-        return Tx.read(dataSource, c -> {
-            List<Map<String, Object>> rows = Tx.rows(c, "select device_id, public_key, provisioned_at, last_seen"
-                    + " from devices where device_id = ?", deviceId);
+        Map<String, Object> d = Tx.read(dataSource, c -> {
+            List<Map<String, Object>> rows = Tx.rows(c, "select device_id, public_key, provisioned_at, last_seen,"
+                    + " trust_score from devices where device_id = ?", deviceId);
             if (rows.isEmpty()) {
                 throw new ApiException(404, "no device " + deviceId, null);
             }
-            return device(rows.get(0), c, now);
+            Map<String, Object> one = device(rows.get(0), c, now);
+            one.put("trust_history", Tx.rows(c, "select previous, current_score as trust_score, delta, tx_hash,"
+                    + " block_number, recorded_at from trust_history where device_id = ? order by id desc limit 50", deviceId));
+            one.put("commands", Tx.rows(c, "select command_id, action, params, issued_at, decision, trust_score,"
+                    + " threshold from device_commands where device_id = ? order by issued_at desc limit 20", deviceId));
+            return one;
         });
+        // The one device's trust and the threshold as the chain says now.
+        if (ledger != null) {
+            Optional<Ledger> chain = ledger.get();
+            if (chain.isPresent()) {
+                try {
+                    d.put("trust_score", chain.get().trustOf(deviceId));
+                    d.put("command_threshold", chain.get().commandThreshold());
+                    d.put("trust_source", "chain");
+                } catch (IOException e) {
+                    d.put("trust_source", "last_event");
+                }
+            } else {
+                d.put("trust_source", "last_event");
+            }
+        }
+        return d;
     }
 
-    private static Map<String, Object> device(Map<String, Object> row, java.sql.Connection c, long now)
+    private Map<String, Object> device(Map<String, Object> row, java.sql.Connection c, long now)
             throws java.sql.SQLException {
         String id = (String) row.get("device_id");
         Object lastSeen = row.get("last_seen");
@@ -64,7 +94,9 @@ public class ApiQueries {
         d.put("last_seen", lastSeen);
         d.put("status", lastSeen == null ? "never_seen"
                 : now - ((Number) lastSeen).longValue() > SILENT_AFTER_MS ? "silent" : "active");
-        d.put("trust_score", null);
+        // Trust as the last on-chain TrustChanged event said; a device the chain never changed is at 100.
+        Object trust = row.get("trust_score");
+        d.put("trust_score", ledger == null ? null : trust == null ? 100 : trust);
         Map<String, Object> counters = new LinkedHashMap<>();
         counters.put("logs", count(c, "select count(*) as n from logs where device_id = ?", id));
         counters.put("security_events", count(c, "select count(*) as n from security_events where device_id = ?", id));
@@ -172,19 +204,80 @@ public class ApiQueries {
         return b;
     }
 
-    /** Recomputes the root from the stored logs; the on-chain side is null until the ledger is connected. */
+    /**
+     * Recomputes the root from the stored logs and reads the anchored root from the chain (by batch id) and the
+     * anchor's block from its receipt. Verified only when stored, recomputed and on-chain roots are one.
+     */
     public Map<String, Object> verify(String batchId) {
         Map<String, Object> batch = batch(batchId);
         List<byte[]> leaves = leaves(uuid(batchId));
         String recomputed = MerkleTree.rootHex(leaves);
+        String stored = (String) batch.get("batch_hash");
+        String txHash = (String) batch.get("tx_hash");
+        String onchain = null;
+        Object block = null;
+        String status;
+        Optional<Ledger> chain = ledger == null ? Optional.empty() : ledger.get();
+        if (chain.isEmpty()) {
+            status = ledger == null ? "no_ledger" : "ledger_unavailable";
+        } else {
+            try {
+                onchain = chain.get().batchRoot(uuid(batchId)).orElse(null);
+                if (txHash != null) {
+                    block = chain.get().receipt(txHash).map(r -> r.getBlockNumber().longValueExact()).orElse(null);
+                }
+                status = onchain == null ? "not_anchored" : "checked";
+            } catch (IOException e) {
+                status = "ledger_unavailable";
+            }
+        }
+        boolean verified = recomputed.equals(stored) && stored.equals(onchain);
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("batch_hash", batch.get("batch_hash"));
+        v.put("batch_id", batch.get("batch_id"));
+        v.put("batch_hash", stored);
         v.put("recomputed_hash", recomputed);
-        v.put("onchain_hash", null);
-        v.put("tx_hash", batch.get("tx_hash"));
-        v.put("block_number", batch.get("block_number"));
-        v.put("verified", recomputed.equals(batch.get("batch_hash")) ? null : Boolean.FALSE);
+        v.put("onchain_hash", onchain);
+        v.put("tx_hash", txHash);
+        v.put("block_number", block);
+        v.put("verified", verified);
+        v.put("status", verified ? "verified" : "checked".equals(status) ? "mismatch" : status);
         return v;
+    }
+
+    /** Where the ledger is (node, chain id, contracts, writer), the command threshold and the command key. */
+    public Map<String, Object> ledgerInfo() {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("enabled", ledger != null);
+        info.put("command_public_key", commandPublicKey);
+        if (ledger == null) {
+            return info;
+        }
+        info.put("rpc_url", ledger.rpcUrl());
+        Optional<Ledger> chain = ledger.get();
+        info.put("connected", chain.isPresent());
+        chain.ifPresent(l -> {
+            info.put("chain_id", l.info().chainId());
+            info.put("audit_ledger", l.info().auditLedger());
+            info.put("device_trust", l.info().deviceTrust());
+            info.put("writer", l.info().writer());
+            try {
+                info.put("command_threshold", l.commandThreshold());
+                info.put("block_number", l.blockNumber());
+            } catch (IOException e) {
+                info.put("error", e.getMessage());
+            }
+        });
+        info.put("outbox", Tx.read(dataSource, c -> {
+            Map<String, Object> states = new LinkedHashMap<>();
+            for (String state : List.of("pending", "sent", "done", "rejected")) {
+                states.put(state, 0L);
+            }
+            for (Map<String, Object> row : Tx.rows(c, "select state, count(*) as n from ledger_outbox group by state")) {
+                states.put((String) row.get("state"), ((Number) row.get("n")).longValue());
+            }
+            return states;
+        }));
+        return info;
     }
 
     /** RFC 6962 audit path of one log in its batch, with the leaf input so a client can recompute the root. */
@@ -192,7 +285,7 @@ public class ApiQueries {
         if (!isDeviceId(deviceId)) {
             throw new ApiException(404, "no stored log " + printable(deviceId) + "/" + sequenceNo, null);
         }
-        return Tx.read(dataSource, c -> {
+        Map<String, Object> proof = Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select l.batch_id, l.leaf_index, l.canonical, b.batch_hash,"
                     + " b.anchor_tx_hash from logs l join batches b on b.batch_id = l.batch_id"
                     + " where l.device_id = ? and l.sequence_no = ?", deviceId, sequenceNo);
@@ -212,6 +305,18 @@ public class ApiQueries {
             p.put("leaf_input", row.get("canonical"));
             return p;
         });
+        // The root to compare with is the chain's, read now.
+        Optional<Ledger> chain = ledger == null ? Optional.empty() : ledger.get();
+        String onchain = null;
+        if (chain.isPresent()) {
+            try {
+                onchain = chain.get().batchRoot(UUID.fromString((String) proof.get("batch_id"))).orElse(null);
+            } catch (IOException e) {
+                onchain = null;
+            }
+        }
+        proof.put("onchain_hash", onchain);
+        return proof;
     }
 
     public Map<String, Object> stats() {

@@ -49,11 +49,13 @@ public class BatchStore {
     private final DataSource dataSource;
     private final PacketValidator validator;
     private final int maxLogs;
+    private final LedgerOutbox ledger;
 
-    public BatchStore(DataSource dataSource, PacketValidator validator, int maxLogs) {
+    public BatchStore(DataSource dataSource, PacketValidator validator, int maxLogs, LedgerOutbox ledger) {
         this.dataSource = dataSource;
         this.validator = validator;
         this.maxLogs = maxLogs;
+        this.ledger = ledger;
     }
 
     public Outcome store(byte[] body, long now) {
@@ -151,6 +153,19 @@ public class BatchStore {
                     seen.addBatch();
                 }
                 seen.executeBatch();
+            }
+            // Ledger outbox, in this transaction: the anchor, then +1 trust per valid heartbeat (summed per device:
+            // all deltas are +1, so the clamped result is the same as one at a time). The max anomaly score stays
+            // 0 until ML verdicts exist.
+            ledger.anchor(c, batchId, gatewayId, batchHash, createdAt.asLong(), packets.size(), 0, now);
+            Map<String, Integer> heartbeats = new java.util.TreeMap<>();
+            for (Packet p : packets) {
+                if (p.type() == io.vigil.model.PacketType.HEARTBEAT) {
+                    heartbeats.merge(p.deviceId(), LedgerOutbox.HEARTBEAT_DELTA, Integer::sum);
+                }
+            }
+            for (Map.Entry<String, Integer> h : heartbeats.entrySet()) {
+                ledger.trust(c, h.getKey(), h.getValue(), now, now);
             }
             return new Outcome(false, batchId, batchHash, stored);
         });

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Provisioning and commands from the REST API. */
+/** Provisioning from the REST API. */
 public class DeviceApi {
 
     private final DeviceRegistry registry;
@@ -36,11 +36,5 @@ public class DeviceApi {
         created.put("public_key", publicKey);
         created.put("provisioned_at", now);
         return created;
-    }
-
-    /** POST /devices/{id}/commands: refused while no ledger is connected, since trust is read on-chain. */
-    public Map<String, Object> command(String deviceId) {
-        throw new ApiException(503, "commands are gated on on-chain trust and no ledger is connected",
-                Map.of("device_id", String.valueOf(deviceId)));
     }
 }

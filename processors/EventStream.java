@@ -77,12 +77,13 @@ public class EventStream {
     }
 
     /** One message per security event. */
-    public void securityEvent(SecurityEvent event) {
+    public void securityEvent(long id, SecurityEvent event) {
         if (connections.isEmpty()) {
             return;
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "alert");
+        m.put("alert_id", id);
         m.put("source", "security");
         m.put("kind", event.kind().wire());
         m.put("device_id", event.deviceId());
@@ -90,6 +91,51 @@ public class EventStream {
         m.put("detail", event.detail());
         m.put("observed_at", event.observedAt());
         m.put("tx_hash", null);
+        sink.accept(m);
+    }
+
+    /** A batch anchored on-chain. */
+    public void anchored(String batchId, String batchHash, String txHash, long block) {
+        if (connections.isEmpty()) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "anchor");
+        m.put("batch_id", batchId);
+        m.put("batch_hash", batchHash);
+        m.put("tx_hash", txHash);
+        m.put("block_number", block);
+        sink.accept(m);
+    }
+
+    /** An alert's incident recorded on-chain (its tx hash for the alert list). */
+    public void incidentRecorded(Number securityEventId, String deviceId, String kind, String txHash, long block) {
+        if (connections.isEmpty()) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "incident");
+        m.put("alert_id", securityEventId == null ? null : securityEventId.longValue());
+        m.put("device_id", deviceId);
+        m.put("kind", kind);
+        m.put("tx_hash", txHash);
+        m.put("block_number", block);
+        sink.accept(m);
+    }
+
+    /** A device's trust as changed on-chain. */
+    public void trustChanged(String deviceId, int previous, int current, int delta, String txHash, long block) {
+        if (connections.isEmpty()) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "trust");
+        m.put("device_id", deviceId);
+        m.put("previous", previous);
+        m.put("trust_score", current);
+        m.put("delta", delta);
+        m.put("tx_hash", txHash);
+        m.put("block_number", block);
         sink.accept(m);
     }
 }

@@ -14,17 +14,19 @@ public class HealthCheck {
 
     private final DataSource dataSource;
     private final URI broker;
+    private final io.vigil.ledger.LedgerConnector ledger;
 
-    public HealthCheck(DataSource dataSource, String brokerUrl) {
+    public HealthCheck(DataSource dataSource, String brokerUrl, io.vigil.ledger.LedgerConnector ledger) {
         this.dataSource = dataSource;
         this.broker = URI.create(brokerUrl);
+        this.ledger = ledger;
     }
 
     public Map<String, Object> report() {
         Map<String, Object> parts = new LinkedHashMap<>();
         parts.put("database", database());
         parts.put("broker", broker());
-        parts.put("ledger", Map.of("status", "not_configured"));
+        parts.put("ledger", ledger());
         parts.put("ml", Map.of("status", "not_configured"));
         boolean up = parts.values().stream().map(p -> ((Map<?, ?>) p).get("status"))
                 .allMatch(s -> "up".equals(s) || "not_configured".equals(s));
@@ -43,6 +45,21 @@ public class HealthCheck {
             return Map.of("status", c.isValid(2) ? "up" : "down");
         } catch (Exception e) {
             return Map.of("status", "down", "error", String.valueOf(e.getMessage()));
+        }
+    }
+
+    private Map<String, Object> ledger() {
+        if (ledger == null) {
+            return Map.of("status", "not_configured");
+        }
+        var chain = ledger.get();
+        if (chain.isEmpty()) {
+            return Map.of("status", "down", "url", ledger.rpcUrl(), "error", String.valueOf(ledger.lastError()));
+        }
+        try {
+            return Map.of("status", "up", "url", ledger.rpcUrl(), "block_number", chain.get().blockNumber());
+        } catch (IOException e) {
+            return Map.of("status", "down", "url", ledger.rpcUrl(), "error", String.valueOf(e.getMessage()));
         }
     }
 

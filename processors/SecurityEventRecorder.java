@@ -4,6 +4,8 @@ import io.vigil.db.Tx;
 import io.vigil.model.PacketRejectedException;
 import io.vigil.model.SecurityEvent;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 
 /** Quarantine: every rejected packet becomes a typed security event with its payload kept (never forwarded). */
 public class SecurityEventRecorder {
@@ -14,13 +16,15 @@ public class SecurityEventRecorder {
     private final String gatewayId;
     private final GatewayCounters counters;
     private final EventStream events;
+    private final LedgerOutbox ledger;
 
     public SecurityEventRecorder(javax.sql.DataSource dataSource, String gatewayId, GatewayCounters counters,
-            EventStream events) {
+            EventStream events, LedgerOutbox ledger) {
         this.dataSource = dataSource;
         this.gatewayId = gatewayId;
         this.counters = counters;
         this.events = events;
+        this.ledger = ledger;
     }
 
     public SecurityEvent record(PacketRejectedException rejection, byte[] payload, long now) {
@@ -38,11 +42,32 @@ public class SecurityEventRecorder {
                 text, gatewayId, now);
         String payloadText = text;
         String detailText = detail;
-        Tx.inTransaction(dataSource, c -> Tx.update(c, "insert into security_events (kind, device_id, sequence_no, detail,"
-                + " payload, gateway_id, observed_at) values (?, ?, ?, ?, ?, ?, ?)",
-                event.kind().wire(), event.deviceId(), event.sequenceNo(), detailText, payloadText, gatewayId, now));
+        // A device id only when it is one (a schema failure may carry anything there).
+        String device = event.deviceId() != null && DeviceRegistry.DEVICE_ID.matcher(event.deviceId()).matches()
+                ? event.deviceId() : null;
+        long id = Tx.inTransaction(dataSource, c -> {
+            long eventId;
+            try (PreparedStatement insert = c.prepareStatement("insert into security_events (kind, device_id, sequence_no,"
+                    + " detail, payload, gateway_id, observed_at) values (?, ?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
+                insert.setString(1, event.kind().wire());
+                insert.setString(2, event.deviceId());
+                insert.setObject(3, event.sequenceNo());
+                insert.setString(4, detailText);
+                insert.setString(5, payloadText);
+                insert.setString(6, gatewayId);
+                insert.setLong(7, now);
+                insert.executeUpdate();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    eventId = keys.getLong(1);
+                }
+            }
+            // Every typed security event is an incident on the ledger and costs its device 20 trust.
+            ledger.alert(c, device, gatewayId, null, now, LedgerOutbox.CERTAIN, event.kind().wire(), eventId, now);
+            return eventId;
+        });
         counters.securityEvent(event.kind());
-        events.securityEvent(event);
+        events.securityEvent(id, event);
         return event;
     }
 }

@@ -28,6 +28,8 @@ public final class VigilApp implements AutoCloseable {
     private Vertx vertx;
     private Main main;
     private DemoFleet fleet;
+    private io.vigil.ledger.DevChain devChain;
+    private io.vigil.ledger.LedgerConnector ledger;
 
     public VigilApp(VigilConfig config) {
         this.config = config;
@@ -55,6 +57,11 @@ public final class VigilApp implements AutoCloseable {
         if (embeddedBroker) {
             Ports.requireFree(host, config.getInt("vigil.mqtt.port"), "VIGIL_MQTT_PORT");
         }
+        boolean ledgerEnabled = config.getBoolean("vigil.ledger.enabled");
+        boolean devChainNeeded = server && ledgerEnabled && !config.isSet("vigil.eth.url");
+        if (devChainNeeded) {
+            Ports.requireFree("127.0.0.1", config.getInt("vigil.ledger.dev-port"), "VIGIL_LEDGER_DEV_PORT");
+        }
         deriveSettings(httpPort, embeddedBroker);
         boolean devTokens = DevTokens.fill(config);
         DevTls.Material tls = DevTls.ensure(dataDir);
@@ -65,6 +72,9 @@ public final class VigilApp implements AutoCloseable {
         if (embeddedBroker) {
             broker = EmbeddedBroker.start(dataDir.resolve("broker"), host, config.getInt("vigil.mqtt.port"),
                     Math.max(100_000, config.getLong("vigil.mqtt.receive-maximum") * 10));
+        }
+        if (server && ledgerEnabled) {
+            ledger = connectLedger(dataDir, devChainNeeded);
         }
         vertx = Vertx.vertx();
 
@@ -90,12 +100,15 @@ public final class VigilApp implements AutoCloseable {
         camel.setProperty("camel.component.https.use-global-ssl-context-parameters", "true");
         camel.setProperty("camel.component.vertx-websocket.use-global-ssl-context-parameters", "true");
         camel.setProperty("camel.component.paho-mqtt5.broker-url", config.get("vigil.mqtt.effective-url"));
-        camel.setProperty("camel.main.routes-include-pattern", routesFor(gateway, server));
+        camel.setProperty("camel.main.routes-include-pattern", routesFor(gateway, server, ledger != null));
 
         main = new Main();
         main.setOverrideProperties(camel);
         main.bind("vertx", vertx);
         main.bind("dataSource", dataSource);
+        if (ledger != null) {
+            main.bind("ledgerConnector", ledger);
+        }
         main.configure().addConfiguration(VigilBeans.class);
         try {
             main.start();
@@ -157,7 +170,64 @@ public final class VigilApp implements AutoCloseable {
         URI.create(config.get("vigil.server.url"));
     }
 
-    private static String routesFor(boolean gateway, boolean server) {
+    /**
+     * The server's ledger: the embedded dev chain (Ganache, accounts generated into the data dir) unless
+     * VIGIL_ETH_URL names a node, whose writer key then comes from VIGIL_ETH_PRIVATE_KEY. A node that is down
+     * at start is connected later; the dev chain must start.
+     */
+    private io.vigil.ledger.LedgerConnector connectLedger(Path dataDir, boolean devChainNeeded) {
+        Path ledgerDir = dataDir.resolve("ledger");
+        org.web3j.crypto.Credentials writer;
+        org.web3j.crypto.Credentials deployer;
+        String url;
+        if (devChainNeeded) {
+            devChain = io.vigil.ledger.DevChain.start(findGanache(), ledgerDir, config.getInt("vigil.ledger.dev-port"),
+                    java.time.Duration.ofSeconds(60));
+            url = devChain.url();
+            writer = devChain.writer();
+            deployer = devChain.owner();
+        } else {
+            url = config.get("vigil.eth.url");
+            if (!config.isSet("vigil.eth.private-key")) {
+                throw new StartupException("VIGIL_ETH_URL is set, so VIGIL_ETH_PRIVATE_KEY must hold the server's writer"
+                        + " account key (hex)");
+            }
+            try {
+                writer = org.web3j.crypto.Credentials.create(config.get("vigil.eth.private-key").trim());
+            } catch (RuntimeException e) {
+                throw new StartupException("VIGIL_ETH_PRIVATE_KEY is not a hex secp256k1 private key");
+            }
+            deployer = writer;
+        }
+        io.vigil.ledger.LedgerConnector connector = new io.vigil.ledger.LedgerConnector(url, writer, deployer,
+                config.get("vigil.ledger.audit-address"), config.get("vigil.ledger.trust-address"), ledgerDir,
+                config.getInt("vigil.ledger.command-threshold"), config.getLong("vigil.ledger.backoff-max-ms"));
+        if (connector.get().isEmpty() && devChainNeeded) {
+            connector.close();
+            throw new StartupException("cannot deploy or load the contracts on the dev chain: " + connector.lastError());
+        }
+        return connector;
+    }
+
+    /** Ganache from the project's npm install: as configured, else next to the jar's project, else ./contracts. */
+    private Path findGanache() {
+        if (config.isSet("vigil.ledger.ganache")) {
+            return Path.of(config.get("vigil.ledger.ganache"));
+        }
+        Path relative = Path.of("contracts", "node_modules", ".bin", "ganache");
+        try {
+            Path jar = Path.of(VigilApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path project = jar.getParent() == null ? null : jar.getParent().getParent();
+            if (project != null && Files.isExecutable(project.resolve(relative))) {
+                return project.resolve(relative);
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall back to the working directory
+        }
+        return relative;
+    }
+
+    private static String routesFor(boolean gateway, boolean server, boolean ledger) {
         StringBuilder include = new StringBuilder("classpath:routes/error-handling.camel.yaml");
         if (gateway) {
             for (String stage : new String[] {"mqtt-ingest", "validate", "authenticate", "rate-limit", "replay-guard",
@@ -168,6 +238,9 @@ public final class VigilApp implements AutoCloseable {
         if (server) {
             for (String stage : new String[] {"server-ingest", "rest-api", "health", "events"}) {
                 include.append(",classpath:routes/").append(stage).append(".camel.yaml");
+            }
+            if (ledger) {
+                include.append(",classpath:routes/ledger-out.camel.yaml");
             }
         }
         return include.toString();
@@ -180,6 +253,11 @@ public final class VigilApp implements AutoCloseable {
             banner.append("  OpenAPI    https://localhost:").append(httpPort).append("/api/v1/openapi.json\n");
             banner.append("  health     https://localhost:").append(httpPort).append("/health\n");
             banner.append("  metrics    https://localhost:").append(httpPort).append("/observe/metrics\n");
+            if (ledger != null) {
+                banner.append("  ledger     ").append(ledger.rpcUrl()).append(devChain != null ? " (dev chain)" : "")
+                        .append(ledger.get().map(l -> "  AuditLedger " + l.info().auditLedger() + "  DeviceTrust "
+                                + l.info().deviceTrust()).orElse("  (not reachable yet)")).append('\n');
+            }
         }
         banner.append("  MQTT       ").append(config.get("vigil.mqtt.effective-url")).append("  topic ")
                 .append(config.get("vigil.mqtt.topic")).append('\n');
@@ -239,6 +317,12 @@ public final class VigilApp implements AutoCloseable {
         }
         if (broker != null) {
             broker.close();
+        }
+        if (ledger != null) {
+            ledger.close();
+        }
+        if (devChain != null) {
+            devChain.close();
         }
         if (dataSource != null) {
             dataSource.close();

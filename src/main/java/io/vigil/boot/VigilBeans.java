@@ -6,7 +6,11 @@ import io.vigil.processors.ApiQueries;
 import io.vigil.processors.BatchForwarder;
 import io.vigil.processors.BatchSealer;
 import io.vigil.processors.BatchStore;
+import io.vigil.ledger.LedgerConnector;
 import io.vigil.processors.DeviceApi;
+import io.vigil.processors.DeviceCommands;
+import io.vigil.processors.LedgerOutbox;
+import io.vigil.processors.LedgerWriter;
 import io.vigil.processors.DeviceRegistry;
 import io.vigil.processors.EventStream;
 import io.vigil.processors.GatewayCounters;
@@ -36,6 +40,9 @@ public class VigilBeans implements CamelConfiguration {
             throw new IllegalStateException("no dataSource bean bound");
         }
         String gatewayId = prop(p, "vigil.gateway.id");
+        LedgerConnector ledger = registry.lookupByNameAndType("ledgerConnector", LedgerConnector.class);
+        LedgerOutbox outbox = new LedgerOutbox(Boolean.parseBoolean(prop(p, "vigil.ledger.enabled")));
+        Path dataDir = Path.of(prop(p, "vigil.data.dir"));
 
         PacketValidator validator = new PacketValidator(intProp(p, "vigil.packet.max-bytes"));
         DeviceRegistry devices = new DeviceRegistry(dataSource);
@@ -60,11 +67,22 @@ public class VigilBeans implements CamelConfiguration {
                 prop(p, "vigil.viewer.token"), prop(p, "vigil.gateway.token"));
         EventStream events = new EventStream(auth);
         registry.bind("eventStream", events);
-        registry.bind("securityEventRecorder", new SecurityEventRecorder(dataSource, gatewayId, counters, events));
-        registry.bind("batchStore", new BatchStore(dataSource, validator, intProp(p, "vigil.batch.max-logs")));
-        registry.bind("jsonlExporter", new JsonlExporter(Path.of(prop(p, "vigil.data.dir"))));
+        registry.bind("securityEventRecorder", new SecurityEventRecorder(dataSource, gatewayId, counters, events,
+                outbox));
+        registry.bind("batchStore", new BatchStore(dataSource, validator, intProp(p, "vigil.batch.max-logs"),
+                outbox));
+        registry.bind("jsonlExporter", new JsonlExporter(dataDir));
         registry.bind("apiAuth", auth);
-        registry.bind("apiQueries", new ApiQueries(dataSource));
+        DeviceCommands commands = new DeviceCommands(dataSource, devices, ledger,
+                CommandKey.load(p.resolveProperty("vigil.command.key").orElse(""), dataDir),
+                prop(p, "vigil.command.topic-prefix"));
+        registry.bind("deviceCommands", commands);
+        registry.bind("apiQueries", new ApiQueries(dataSource, ledger, commands.publicKey()));
+        if (ledger != null) {
+            registry.bind("ledgerWriter", new LedgerWriter(dataSource, ledger, events, intProp(p, "vigil.ledger.max-per-tx"),
+                    Long.parseLong(prop(p, "vigil.ledger.backoff-initial-ms")),
+                    Long.parseLong(prop(p, "vigil.ledger.backoff-max-ms"))));
+        }
         registry.bind("apiErrors", new ApiErrors());
         registry.bind("deviceApi", new DeviceApi(devices));
         if (p.resolveProperty("vigil.mqtt.client-id").isPresent()) {
@@ -76,7 +94,7 @@ public class VigilBeans implements CamelConfiguration {
                 throw new IllegalStateException("cannot create the gateway MQTT client: " + e.getMessage(), e);
             }
         }
-        registry.bind("healthCheck", new HealthCheck(dataSource, prop(p, "vigil.mqtt.effective-url")));
+        registry.bind("healthCheck", new HealthCheck(dataSource, prop(p, "vigil.mqtt.effective-url"), ledger));
     }
 
     private static String prop(PropertiesComponent p, String key) {

@@ -80,6 +80,14 @@ public final class VigilConfig {
         }
     }
 
+    public boolean getBoolean(String key) {
+        String value = get(key).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(envName(key) + " must be true or false, got '" + value + "'");
+        }
+        return value.equals("true");
+    }
+
     public double getDouble(String key) {
         String value = get(key);
         try {

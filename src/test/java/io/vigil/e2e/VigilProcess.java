@@ -31,6 +31,7 @@ final class VigilProcess implements AutoCloseable {
         env.put("VIGIL_VIEWER_TOKEN", "it-viewer-token");
         env.put("VIGIL_GATEWAY_TOKEN", "it-gateway-token");
         env.put("VIGIL_GATEWAY_ID", "gw-it");
+        env.put("VIGIL_LEDGER_DEV_PORT", String.valueOf(Ports.free()));
     }
 
     VigilProcess with(String name, String value) {

@@ -1,0 +1,102 @@
+package io.vigil.processors;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The ledger's transactional outbox (PROTOCOL §4): anchors, incidents and trust deltas are written with the
+ * connection of the transaction that stores their batch or security event, so they exist exactly when it
+ * does. {@link LedgerWriter} drains them in id order.
+ */
+public class LedgerOutbox {
+
+    /** −20 per security alert, +1 per valid heartbeat (PROTOCOL §4). */
+    public static final int ALERT_DELTA = -20;
+    public static final int HEARTBEAT_DELTA = 1;
+    /** Incident kinds as the contract's {@code uint8}: the security event kinds, then ML. */
+    public static final List<String> INCIDENT_KINDS = List.of("replay", "bad_signature", "unknown_device", "schema",
+            "sanity", "rate", "ml_anomaly");
+    /** A typed security event is certain: the largest anomaly score (basis points). */
+    public static final int CERTAIN = 10_000;
+
+    private final boolean enabled;
+
+    public LedgerOutbox(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public static int incidentCode(String kind) {
+        int i = INCIDENT_KINDS.indexOf(kind);
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown incident kind " + kind);
+        }
+        return i + 1;
+    }
+
+    public void anchor(Connection c, UUID batchId, String gatewayId, String batchHash, long createdAt, int logCount,
+            int maxScore, long now) throws SQLException {
+        if (!enabled) {
+            return;
+        }
+        try (var s = c.prepareStatement("insert into ledger_outbox (kind, gateway_id, batch_id, batch_hash, event_time,"
+                + " log_count, score, state, created_at) values ('anchor', ?, ?, ?, ?, ?, ?, 'pending', ?)")) {
+            s.setString(1, gatewayId);
+            s.setObject(2, batchId);
+            s.setString(3, batchHash);
+            s.setLong(4, createdAt);
+            s.setInt(5, logCount);
+            s.setInt(6, maxScore);
+            s.setLong(7, now);
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * An incident and, for a provisioned device, its −20 trust delta. {@code deviceId} may be null (a packet
+     * whose device could not be read).
+     */
+    public void alert(Connection c, String deviceId, String gatewayId, String batchHash, long at, int score, String kind,
+            Long securityEventId, long now) throws SQLException {
+        if (!enabled) {
+            return;
+        }
+        incidentCode(kind);
+        try (var s = c.prepareStatement("insert into ledger_outbox (kind, device_id, gateway_id, batch_hash, event_time,"
+                + " score, incident_kind, security_event_id, state, created_at)"
+                + " values ('incident', ?, ?, ?, ?, ?, ?, ?, 'pending', ?)")) {
+            s.setString(1, deviceId);
+            s.setString(2, gatewayId);
+            s.setString(3, batchHash);
+            s.setLong(4, at);
+            s.setInt(5, score);
+            s.setString(6, kind);
+            s.setObject(7, securityEventId);
+            s.setLong(8, now);
+            s.executeUpdate();
+        }
+        if (deviceId != null) {
+            trust(c, deviceId, ALERT_DELTA, at, now);
+        }
+    }
+
+    /** A trust delta for a device, written only if the device is provisioned. */
+    public void trust(Connection c, String deviceId, int delta, long at, long now) throws SQLException {
+        if (!enabled) {
+            return;
+        }
+        try (var s = c.prepareStatement("insert into ledger_outbox (kind, device_id, event_time, delta, state, created_at)"
+                + " select 'trust', device_id, ?, ?, 'pending', ? from devices where device_id = ?")) {
+            s.setLong(1, at);
+            s.setInt(2, delta);
+            s.setLong(3, now);
+            s.setString(4, deviceId);
+            s.executeUpdate();
+        }
+    }
+}

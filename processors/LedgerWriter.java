@@ -1,0 +1,309 @@
+package io.vigil.processors;
+
+import io.vigil.db.Tx;
+import io.vigil.ledger.Ledger;
+import io.vigil.ledger.LedgerConnector;
+import io.vigil.ledger.LedgerIds;
+import io.vigil.ledger.contracts.DeviceTrust;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.exceptions.TransactionException;
+
+/**
+ * Ledger-out stage: drains the ledger outbox in id order, one transaction per run of rows of one kind (so a
+ * batch's trust deltas go on-chain together), and stores receipts back (tx hash, block; trust as the
+ * chain's TrustChanged events say). Each run carries an opId above every earlier one, kept for its resends,
+ * so a retried transaction is a no-op on-chain. The transaction hash is stored before sending: after a crash the receipt is looked up first.
+ * While the node is down nothing is lost: rows wait, the drain backs off and resumes in order.
+ */
+public class LedgerWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
+
+    private final DataSource dataSource;
+    private final LedgerConnector connector;
+    private final EventStream events;
+    private final int maxPerTx;
+    private final long backoffInitialMs;
+    private final long backoffMaxMs;
+    private long backoffMs;
+    private long nextAttemptAt;
+
+    public LedgerWriter(DataSource dataSource, LedgerConnector connector, EventStream events, int maxPerTx,
+            long backoffInitialMs, long backoffMaxMs) {
+        this.dataSource = dataSource;
+        this.connector = connector;
+        this.events = events;
+        this.maxPerTx = maxPerTx;
+        this.backoffInitialMs = backoffInitialMs;
+        this.backoffMaxMs = backoffMaxMs;
+    }
+
+    /** One drain round: as many transactions as there are runs waiting. Returns the rows completed. */
+    public synchronized int drain(long now) {
+        if (now < nextAttemptAt) {
+            return 0;
+        }
+        Optional<Ledger> ledger = connector.get();
+        if (ledger.isEmpty()) {
+            return 0;
+        }
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            try {
+                if (Tx.rows(lock, "select id from ledger_writer where id = 1 for update skip locked").isEmpty()) {
+                    return 0; // another server instance is draining
+                }
+                int done = 0;
+                while (true) {
+                    int n = step(ledger.get());
+                    if (n == 0) {
+                        break;
+                    }
+                    done += n;
+                }
+                backoffMs = 0;
+                return done;
+            } finally {
+                lock.rollback();
+            }
+        } catch (SQLException e) {
+            LOG.warn("ledger outbox: database error {}", e.getMessage());
+            return 0;
+        } catch (RuntimeException e) {
+            backoffMs = backoffMs == 0 ? backoffInitialMs : Math.min(backoffMaxMs, backoffMs * 2);
+            nextAttemptAt = System.currentTimeMillis() + backoffMs;
+            LOG.warn("ledger node {} failed: {}; retrying in {} ms", connector.rpcUrl(), rootMessage(e), backoffMs);
+            return 0;
+        }
+    }
+
+    /** Sends (or confirms) the oldest run; 0 when there is nothing open. */
+    private int step(Ledger ledger) throws SQLException {
+        List<Map<String, Object>> rows = Tx.read(dataSource, c -> Tx.rows(c, "select * from ledger_outbox"
+                + " where state in ('pending', 'sent') order by id limit " + maxPerTx));
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        Map<String, Object> first = rows.get(0);
+        String kind = (String) first.get("kind");
+        List<Map<String, Object>> run;
+        long opId;
+        if (first.get("op_id") != null) {
+            // Sent before (a crash, a timeout, a node that went away): the same rows, the same opId.
+            opId = ((Number) first.get("op_id")).longValue();
+            run = Tx.read(dataSource, c -> Tx.rows(c, "select * from ledger_outbox where op_id = ?"
+                    + " and state in ('pending', 'sent') order by id", opId));
+            String sentAs = (String) first.get("tx_hash");
+            if (sentAs != null) {
+                Optional<TransactionReceipt> mined = call(() -> ledger.receipt(sentAs));
+                if (mined.isPresent() && mined.get().isStatusOK()) {
+                    complete(ledger, run, mined.get());
+                    return run.size();
+                }
+            }
+        } else {
+            run = new ArrayList<>();
+            for (Map<String, Object> row : rows) {
+                if (!row.get("kind").equals(kind) || row.get("op_id") != null) {
+                    break;
+                }
+                run.add(row);
+            }
+            opId = nextOpId(ledger);
+            List<Long> fresh = ids(run);
+            Tx.inTransaction(dataSource, c -> update(c, "update ledger_outbox set op_id = ? where id in", fresh, opId));
+        }
+        List<Long> ids = ids(run);
+        TransactionReceipt receipt;
+        try {
+            receipt = switch (kind) {
+                case "anchor" -> ledger.anchorBatches(opId,
+                        map(run, r -> LedgerIds.batch((UUID) r.get("batch_id"))),
+                        map(run, r -> LedgerIds.hash((String) r.get("batch_hash"))),
+                        map(run, r -> LedgerIds.name((String) r.get("gateway_id"))),
+                        map(run, r -> big(r.get("event_time"))),
+                        map(run, r -> big(r.get("log_count"))),
+                        map(run, r -> big(r.get("score"))),
+                        hash -> markSent(ids, hash));
+                case "incident" -> ledger.recordIncidents(opId,
+                        map(run, r -> r.get("device_id") == null ? new byte[32] : LedgerIds.name((String) r.get("device_id"))),
+                        map(run, r -> LedgerIds.name((String) r.get("gateway_id"))),
+                        map(run, r -> big(r.get("event_time"))),
+                        map(run, r -> big(r.get("score"))),
+                        map(run, r -> LedgerIds.hash(trimmed(r.get("batch_hash")))),
+                        map(run, r -> BigInteger.valueOf(LedgerOutbox.incidentCode((String) r.get("incident_kind")))),
+                        hash -> markSent(ids, hash));
+                case "trust" -> ledger.applyDeltas(opId,
+                        map(run, r -> LedgerIds.name((String) r.get("device_id"))),
+                        map(run, r -> big(r.get("delta"))),
+                        hash -> markSent(ids, hash));
+                default -> throw new IllegalStateException("unknown ledger outbox kind " + kind);
+            };
+        } catch (TransactionException e) {
+            if (e.getTransactionReceipt().isPresent()) {
+                // Mined and reverted: the chain refused these rows for good; keep them, visibly, and go on.
+                String reason = "reverted: " + e.getMessage();
+                LOG.error("ledger outbox rows {} ({}) {}", ids, kind, reason);
+                Tx.inTransaction(dataSource, c -> update(c, "update ledger_outbox set state = 'rejected', last_error = ?"
+                        + " where id in", ids, clip(reason)));
+                return run.size();
+            }
+            throw new IllegalStateException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            recordError(ids, e);
+            throw e;
+        } catch (Exception e) {
+            recordError(ids, e);
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        complete(ledger, run, receipt);
+        return run.size();
+    }
+
+    /** Above every opId used so far, in the database and on both contracts (a new database on an old chain). */
+    private long nextOpId(Ledger ledger) {
+        long used = Tx.read(dataSource, c -> {
+            Object max = Tx.rows(c, "select max(op_id) as m from ledger_outbox").get(0).get("m");
+            return max == null ? 0L : ((Number) max).longValue();
+        });
+        return Math.max(used, call(ledger::lastOpId)) + 1;
+    }
+
+    private void markSent(List<Long> ids, String txHash) {
+        Tx.inTransaction(dataSource, c -> update(c, "update ledger_outbox set state = 'sent', tx_hash = ?,"
+                + " attempts = attempts + 1 where id in", ids, txHash));
+    }
+
+    private void recordError(List<Long> ids, Exception e) {
+        try {
+            Tx.inTransaction(dataSource, c -> update(c, "update ledger_outbox set last_error = ? where id in", ids,
+                    clip(rootMessage(e))));
+        } catch (RuntimeException ignored) {
+            // the database error will surface on the next round
+        }
+    }
+
+    /** Stores the receipt back: rows done, batch anchors, security events' tx hash, trust as on-chain. */
+    private void complete(Ledger ledger, List<Map<String, Object>> run, TransactionReceipt receipt) {
+        String txHash = receipt.getTransactionHash();
+        long block = receipt.getBlockNumber().longValueExact();
+        long now = System.currentTimeMillis();
+        List<DeviceTrust.TrustChangedEventResponse> changes =
+                "trust".equals(run.get(0).get("kind")) ? ledger.trustChanges(receipt) : List.of();
+        Map<String, String> devicesByName = new java.util.HashMap<>();
+        for (Map<String, Object> r : run) {
+            if (r.get("device_id") != null) {
+                devicesByName.put(LedgerIds.hex(LedgerIds.name((String) r.get("device_id"))), (String) r.get("device_id"));
+            }
+        }
+        Tx.inTransaction(dataSource, c -> {
+            for (Map<String, Object> r : run) {
+                long id = ((Number) r.get("id")).longValue();
+                Tx.update(c, "update ledger_outbox set state = 'done', tx_hash = ?, block_number = ?, last_error = null"
+                        + " where id = ?", txHash, block, id);
+                if ("anchor".equals(r.get("kind"))) {
+                    Tx.update(c, "update batches set anchor_tx_hash = ?, anchor_block = ? where batch_id = ?",
+                            txHash, block, r.get("batch_id"));
+                } else if ("incident".equals(r.get("kind")) && r.get("security_event_id") != null) {
+                    Tx.update(c, "update security_events set tx_hash = ? where id = ?", txHash, r.get("security_event_id"));
+                }
+            }
+            for (DeviceTrust.TrustChangedEventResponse change : changes) {
+                String device = devicesByName.get(LedgerIds.hex(change.deviceId));
+                if (device == null) {
+                    continue;
+                }
+                Tx.update(c, "update devices set trust_score = ? where device_id = ?", change.current.intValue(), device);
+                Tx.update(c, "insert into trust_history (device_id, previous, current_score, delta, tx_hash,"
+                        + " block_number, recorded_at) values (?, ?, ?, ?, ?, ?, ?)", device, change.previous.intValue(),
+                        change.current.intValue(), change.delta.intValue(), txHash, block, now);
+            }
+            return null;
+        });
+        for (Map<String, Object> r : run) {
+            if ("anchor".equals(r.get("kind"))) {
+                events.anchored(r.get("batch_id").toString(), (String) r.get("batch_hash"), txHash, block);
+            } else if ("incident".equals(r.get("kind"))) {
+                events.incidentRecorded((Number) r.get("security_event_id"), (String) r.get("device_id"),
+                        (String) r.get("incident_kind"), txHash, block);
+            }
+        }
+        for (DeviceTrust.TrustChangedEventResponse change : changes) {
+            String device = devicesByName.get(LedgerIds.hex(change.deviceId));
+            if (device != null) {
+                events.trustChanged(device, change.previous.intValue(), change.current.intValue(),
+                        change.delta.intValue(), txHash, block);
+            }
+        }
+    }
+
+    /** Rows waiting for the chain (pending or sent), for health and stats. */
+    public long backlog() {
+        return Tx.read(dataSource, c -> ((Number) Tx.rows(c, "select count(*) as n from ledger_outbox"
+                + " where state in ('pending', 'sent')").get(0).get("n")).longValue());
+    }
+
+    private static List<Long> ids(List<Map<String, Object>> rows) {
+        return rows.stream().map(r -> ((Number) r.get("id")).longValue()).toList();
+    }
+
+    /** {@code sql} ends with "id in"; the ids follow the leading arguments. */
+    private static int update(Connection c, String sql, List<Long> ids, Object... leading) throws SQLException {
+        Object[] args = new Object[leading.length + ids.size()];
+        System.arraycopy(leading, 0, args, 0, leading.length);
+        for (int i = 0; i < ids.size(); i++) {
+            args[leading.length + i] = ids.get(i);
+        }
+        return Tx.update(c, sql + " (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")", args);
+    }
+
+    private static <T> List<T> map(List<Map<String, Object>> rows, java.util.function.Function<Map<String, Object>, T> f) {
+        return rows.stream().map(f).toList();
+    }
+
+    private static BigInteger big(Object value) {
+        return BigInteger.valueOf(((Number) value).longValue());
+    }
+
+    private static String trimmed(Object value) {
+        return value == null ? null : value.toString().trim();
+    }
+
+    private static String clip(String s) {
+        return s == null ? null : s.length() > 1000 ? s.substring(0, 1000) : s;
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T call(Call<T> call) {
+        try {
+            return call.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,271 @@
+package io.vigil.ledger;
+
+import io.vigil.ledger.contracts.AuditLedger;
+import io.vigil.ledger.contracts.DeviceTrust;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.gas.ContractGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+
+/**
+ * The two contracts on one JSON-RPC node, through the web3j wrappers generated at build time: reads for the
+ * API (trust, threshold, batch roots, receipts) and the writer account's transactions for the outbox drain.
+ * Contract addresses come from configuration, or from {@code <data>/ledger/contracts.properties}, or are
+ * deployed on first use and remembered there.
+ */
+public final class Ledger implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
+    private static final BigInteger GAS_LIMIT = BigInteger.valueOf(6_000_000);
+
+    /** Where the ledger is; the chain id and contract addresses as found or deployed. */
+    public record Info(String rpcUrl, long chainId, String auditLedger, String deviceTrust, String writer) {
+    }
+
+    private final Web3j web3j;
+    private final Info info;
+    private final HashRecordingManager writerManager;
+    private final AuditLedger audit;
+    private final DeviceTrust trust;
+
+    private Ledger(Web3j web3j, Info info, HashRecordingManager writerManager, AuditLedger audit, DeviceTrust trust) {
+        this.web3j = web3j;
+        this.info = info;
+        this.writerManager = writerManager;
+        this.audit = audit;
+        this.trust = trust;
+    }
+
+    /**
+     * Connects to {@code rpcUrl}; uses the configured addresses, else those remembered in {@code ledgerDir},
+     * else deploys both contracts with {@code deployer} (the owner) naming {@code writer} as the writer.
+     */
+    public static Ledger connect(String rpcUrl, Credentials writer, Credentials deployer, String auditAddress,
+            String trustAddress, Path ledgerDir, int commandThreshold) throws IOException {
+        Web3j web3j = Web3j.build(new HttpService(rpcUrl));
+        try {
+            long chainId = web3j.ethChainId().send().getChainId().longValueExact();
+            ContractGasProvider gas = new NodeGasPrice(web3j);
+            HashRecordingManager writerManager = new HashRecordingManager(web3j, writer, chainId);
+            Path remembered = ledgerDir.resolve("contracts.properties");
+            Properties known = new Properties();
+            if (Files.exists(remembered)) {
+                try (var in = Files.newInputStream(remembered)) {
+                    known.load(in);
+                }
+                if (!String.valueOf(chainId).equals(known.getProperty("chain_id"))) {
+                    known.clear();
+                }
+            }
+            String auditAt = pick(auditAddress, known.getProperty("audit_ledger"), web3j);
+            String trustAt = pick(trustAddress, known.getProperty("device_trust"), web3j);
+            boolean deployed = false;
+            if (auditAt == null || trustAt == null) {
+                if ((auditAddress != null && !auditAddress.isBlank()) || (trustAddress != null && !trustAddress.isBlank())) {
+                    throw new IOException("no contract code at the configured address(es) " + auditAddress + " / "
+                            + trustAddress + " on " + rpcUrl);
+                }
+                RawTransactionManager owner = new RawTransactionManager(web3j, deployer, chainId, receipts(web3j));
+                if (auditAt == null) {
+                    auditAt = AuditLedger.deploy(web3j, owner, gas, writer.getAddress()).send().getContractAddress();
+                }
+                if (trustAt == null) {
+                    trustAt = DeviceTrust.deploy(web3j, owner, gas, writer.getAddress(),
+                            BigInteger.valueOf(commandThreshold)).send().getContractAddress();
+                }
+                deployed = true;
+                Files.createDirectories(ledgerDir);
+                Properties save = new Properties();
+                save.setProperty("chain_id", String.valueOf(chainId));
+                save.setProperty("audit_ledger", auditAt);
+                save.setProperty("device_trust", trustAt);
+                try (var out = Files.newOutputStream(remembered)) {
+                    save.store(out, "Vigil contracts deployed on " + rpcUrl);
+                }
+            }
+            AuditLedger audit = AuditLedger.load(auditAt, web3j, writerManager, gas);
+            DeviceTrust trust = DeviceTrust.load(trustAt, web3j, writerManager, gas);
+            Info info = new Info(rpcUrl, chainId, auditAt, trustAt, writer.getAddress());
+            LOG.info("ledger on {} (chain {}): AuditLedger {}, DeviceTrust {}{}", rpcUrl, chainId, auditAt, trustAt,
+                    deployed ? " (deployed now)" : "");
+            return new Ledger(web3j, info, writerManager, audit, trust);
+        } catch (Exception e) {
+            web3j.shutdown();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static String pick(String configured, String remembered, Web3j web3j) throws IOException {
+        String address = configured != null && !configured.isBlank() ? configured : remembered;
+        if (address == null || address.isBlank()) {
+            return null;
+        }
+        String code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
+        return code == null || code.equals("0x") || code.isEmpty() ? null : address;
+    }
+
+    private static PollingTransactionReceiptProcessor receipts(Web3j web3j) {
+        return new PollingTransactionReceiptProcessor(web3j, 200, 300);
+    }
+
+    public Info info() {
+        return info;
+    }
+
+    // ---- reads (eth_call against the latest block) ----
+
+    public int trustOf(String deviceId) throws IOException {
+        return call(() -> trust.trustOf(LedgerIds.name(deviceId)).send()).intValueExact();
+    }
+
+    public int commandThreshold() throws IOException {
+        return call(() -> trust.commandThreshold().send()).intValueExact();
+    }
+
+    /** The root anchored on-chain for a batch, or empty when the batch is not anchored. */
+    public Optional<String> batchRoot(UUID batchId) throws IOException {
+        byte[] root = call(() -> audit.batchRoot(LedgerIds.batch(batchId)).send());
+        return LedgerIds.isZero(root) ? Optional.empty() : Optional.of(LedgerIds.hex(root));
+    }
+
+    /** The highest opId either contract has applied. */
+    public long lastOpId() throws IOException {
+        return Math.max(call(() -> audit.lastOpId().send()).longValueExact(),
+                call(() -> trust.lastOpId().send()).longValueExact());
+    }
+
+    public Optional<TransactionReceipt> receipt(String txHash) throws IOException {
+        return web3j.ethGetTransactionReceipt(txHash).send().getTransactionReceipt();
+    }
+
+    public long blockNumber() throws IOException {
+        return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+    }
+
+    // ---- writes (the writer account; one caller at a time: the outbox drain) ----
+
+    /** Anchors batches; {@code beforeSend} gets the transaction hash before it is sent. */
+    public TransactionReceipt anchorBatches(long opId, List<byte[]> batchIds, List<byte[]> hashes, List<byte[]> gateways,
+            List<BigInteger> timestamps, List<BigInteger> logCounts, List<BigInteger> maxScores,
+            Consumer<String> beforeSend) throws Exception {
+        return write(beforeSend, () -> audit.anchorBatches(BigInteger.valueOf(opId), batchIds, hashes, gateways,
+                timestamps, logCounts, maxScores).send());
+    }
+
+    public TransactionReceipt recordIncidents(long opId, List<byte[]> devices, List<byte[]> gateways,
+            List<BigInteger> timestamps, List<BigInteger> scores, List<byte[]> batchHashes, List<BigInteger> kinds,
+            Consumer<String> beforeSend) throws Exception {
+        return write(beforeSend, () -> audit.recordIncidents(BigInteger.valueOf(opId), devices, gateways, timestamps,
+                scores, batchHashes, kinds).send());
+    }
+
+    public TransactionReceipt applyDeltas(long opId, List<byte[]> devices, List<BigInteger> deltas,
+            Consumer<String> beforeSend) throws Exception {
+        return write(beforeSend, () -> trust.applyDeltas(BigInteger.valueOf(opId), devices, deltas).send());
+    }
+
+    public List<DeviceTrust.TrustChangedEventResponse> trustChanges(TransactionReceipt receipt) {
+        return trust.getTrustChangedEvents(receipt);
+    }
+
+    private synchronized TransactionReceipt write(Consumer<String> beforeSend, Call<TransactionReceipt> send) throws Exception {
+        writerManager.beforeSend = beforeSend;
+        try {
+            return send.call();
+        } finally {
+            writerManager.beforeSend = null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T call(Call<T> call) throws IOException {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+    }
+
+    /** Signs locally and tells the caller the transaction hash before the node sees the transaction. */
+    private static final class HashRecordingManager extends RawTransactionManager {
+        private final Web3j web3j;
+        volatile Consumer<String> beforeSend;
+
+        HashRecordingManager(Web3j web3j, Credentials credentials, long chainId) {
+            super(web3j, credentials, chainId, receipts(web3j));
+            this.web3j = web3j;
+        }
+
+        @Override
+        public EthSendTransaction signAndSend(RawTransaction rawTransaction) throws IOException {
+            String signed = sign(rawTransaction);
+            Consumer<String> listener = beforeSend;
+            if (listener != null) {
+                listener.accept(Hash.sha3(signed));
+            }
+            return web3j.ethSendRawTransaction(signed).send();
+        }
+    }
+
+    /** The node's own gas price, asked per transaction (Ganache and public nodes differ by orders of magnitude). */
+    private static final class NodeGasPrice implements ContractGasProvider {
+        private final Web3j web3j;
+
+        NodeGasPrice(Web3j web3j) {
+            this.web3j = web3j;
+        }
+
+        @Override
+        public BigInteger getGasPrice(String contractFunc) {
+            return getGasPrice();
+        }
+
+        @Override
+        public BigInteger getGasPrice() {
+            try {
+                return web3j.ethGasPrice().send().getGasPrice();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public BigInteger getGasLimit(String contractFunc) {
+            return GAS_LIMIT;
+        }
+
+        @Override
+        public BigInteger getGasLimit() {
+            return GAS_LIMIT;
+        }
+    }
+}
