@@ -44,6 +44,10 @@ public class ApiErrors {
             if (t instanceof ApiException || t instanceof IllegalArgumentException) {
                 return t;
             }
+            // A body the bean cannot take (a form post, say): the request's fault, not ours.
+            if (t instanceof org.apache.camel.component.bean.ParameterBindingException) {
+                return new ApiException(400, "the request body must be JSON (Content-Type: application/json)", null);
+            }
         }
         return thrown;
     }

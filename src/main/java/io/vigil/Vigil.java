@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-/** Command line: {@code run} (default) the system, {@code simulate} a fleet, {@code loadgen}, {@code sign} a demo packet. */
+/** Command line: {@code run} (default) the system, {@code simulate} a fleet, {@code loadgen}, {@code sign} a demo packet, {@code audit} an export against the chain. */
 public final class Vigil {
 
     private Vigil() {
@@ -24,8 +24,9 @@ public final class Vigil {
                 case "simulate" -> System.exit(FleetCommand.main(rest));
                 case "loadgen" -> System.exit(LoadGenerator.main(rest));
                 case "sign" -> System.exit(io.vigil.sim.SignCommand.main(rest));
+                case "audit" -> System.exit(io.vigil.ledger.AuditCommand.main(rest));
                 default -> {
-                    System.err.println("usage: vigil [run | simulate --help | loadgen --help | sign --help]");
+                    System.err.println("usage: vigil [run | simulate --help | loadgen --help | sign --help | audit --help]");
                     System.exit(2);
                 }
             }

@@ -27,6 +27,13 @@ public final class SignedPackets {
         return SimDevice.sign(Ed25519.demoKey(deviceId), unsigned(deviceId, seq, timestamp, temperature));
     }
 
+    /** A heartbeat: the same packet shape with type heartbeat. */
+    public static String heartbeat(String deviceId, long seq, long timestamp) {
+        ObjectNode p = unsigned(deviceId, seq, timestamp, 21.0);
+        p.put("type", "heartbeat");
+        return SimDevice.sign(Ed25519.demoKey(deviceId), p);
+    }
+
     public static String publicKey(String deviceId) {
         return Ed25519.encode(Ed25519.demoKey(deviceId).generatePublicKey());
     }

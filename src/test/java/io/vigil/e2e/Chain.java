@@ -1,0 +1,65 @@
+package io.vigil.e2e;
+
+import io.vigil.ledger.LedgerIds;
+import io.vigil.ledger.contracts.AuditLedger;
+import io.vigil.ledger.contracts.DeviceTrust;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
+
+/** The chain read directly over JSON-RPC, as an auditor would: never through the application. */
+final class Chain implements AutoCloseable {
+
+    private final Web3j web3j;
+    private final AuditLedger audit;
+    private final DeviceTrust trust;
+    private final String auditAddress;
+
+    Chain(String rpcUrl, String auditAddress, String trustAddress) {
+        web3j = Web3j.build(new HttpService(rpcUrl));
+        ReadonlyTransactionManager readOnly = new ReadonlyTransactionManager(web3j, null);
+        StaticGasProvider noGas = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
+        audit = AuditLedger.load(auditAddress, web3j, readOnly, noGas);
+        trust = DeviceTrust.load(trustAddress, web3j, readOnly, noGas);
+        this.auditAddress = auditAddress;
+    }
+
+    Optional<String> batchRoot(String batchId) throws Exception {
+        byte[] root = audit.batchRoot(LedgerIds.batch(UUID.fromString(batchId))).send();
+        return LedgerIds.isZero(root) ? Optional.empty() : Optional.of(LedgerIds.hex(root));
+    }
+
+    int trustOf(String deviceId) throws Exception {
+        return trust.trustOf(LedgerIds.name(deviceId)).send().intValueExact();
+    }
+
+    /** Incident kinds (the contract's uint8) recorded for a device, in chain order. */
+    List<Integer> incidentKinds(String deviceId) throws Exception {
+        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, auditAddress);
+        filter.addSingleTopic(EventEncoder.encode(AuditLedger.INCIDENT_EVENT));
+        filter.addSingleTopic("0x" + LedgerIds.hex(LedgerIds.name(deviceId)));
+        List<Integer> kinds = new ArrayList<>();
+        for (EthLog.LogResult<?> result : web3j.ethGetLogs(filter).send().getLogs()) {
+            // Non-indexed data: timestamp, anomalyScore, kind — one 32-byte word each.
+            String data = org.web3j.utils.Numeric.cleanHexPrefix(((Log) result.get()).getData());
+            kinds.add(new BigInteger(data.substring(128, 192), 16).intValueExact());
+        }
+        return kinds;
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+    }
+}

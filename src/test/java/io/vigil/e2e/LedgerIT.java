@@ -1,0 +1,232 @@
+package io.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.testsupport.SignedPackets;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Black box with the embedded dev chain: logs and attacks over MQTT, then the chain read directly (JSON-RPC,
+ * not the application's database) for batch roots, incidents and trust; trust-gated commands observed on
+ * the broker; the offline audit command run on the JSONL export.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LedgerIT {
+
+    static final String ADMIN = "it-admin-token";
+    static final String OPERATOR = "it-operator-token";
+    static final String VIEWER = "it-viewer-token";
+    /** Healthy: telemetry only. Forged: 2 bad signatures, then 3 heartbeats. Distrusted: 3 bad signatures. */
+    static final String HEALTHY = "it-healthy";
+    static final String FORGED = "it-forged";
+    static final String DISTRUSTED = "it-distrusted";
+    static final int TELEMETRY = 30;
+
+    Path dataDir;
+    VigilProcess app;
+    Api api;
+    Chain chain;
+    long now;
+
+    @BeforeAll
+    void start() throws Exception {
+        dataDir = Files.createTempDirectory("vigil-ledger-it-");
+        app = new VigilProcess(dataDir).with("VIGIL_BATCH_SIZE", "10").with("VIGIL_BATCH_TIMEOUT_MS", "500").start();
+        api = app.api();
+        for (String device : List.of(HEALTHY, FORGED, DISTRUSTED)) {
+            assertThat(api.post("/api/v1/devices", ADMIN, "{\"device_id\":\"" + device + "\",\"public_key\":\""
+                    + SignedPackets.publicKey(device) + "\"}").status()).isEqualTo(201);
+        }
+        JsonNode ledger = api.viewer("/api/v1/ledger");
+        assertThat(ledger.get("connected").asBoolean()).isTrue();
+        chain = new Chain(ledger.get("rpc_url").asText(), ledger.get("audit_ledger").asText(),
+                ledger.get("device_trust").asText());
+        now = System.currentTimeMillis();
+        try (Devices devices = new Devices(app.mqttUrl(), "iot/logs")) {
+            for (int i = 0; i < TELEMETRY; i++) {
+                devices.publish(SignedPackets.signed(HEALTHY, i, now + i * 100L, 20 + i * 0.1));
+            }
+            for (int i = 0; i < 2; i++) {
+                devices.publish(SignedPackets.signed(FORGED, i, now, 20).replace("\"cpu_usage\":12.5", "\"cpu_usage\":99.0"));
+            }
+            for (int i = 0; i < 3; i++) {
+                devices.publish(SignedPackets.signed(DISTRUSTED, i, now, 20).replace("\"cpu_usage\":12.5", "\"cpu_usage\":99.0"));
+            }
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (chain != null) {
+            chain.close();
+        }
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void every_stored_batch_root_is_on_chain_under_its_batch_id() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(api.viewer("/api/v1/logs?device_id=" + HEALTHY + "&limit=1000").size()).isEqualTo(TELEMETRY);
+            JsonNode batches = api.viewer("/api/v1/batches?limit=1000");
+            assertThat(batches.size()).isGreaterThanOrEqualTo(3);
+            for (JsonNode batch : batches) {
+                assertThat(chain.batchRoot(batch.get("batch_id").asText())).as(batch.toString())
+                        .contains(batch.get("batch_hash").asText());
+            }
+        });
+        // And the API's verify agrees, with the anchor's receipt read back from the chain.
+        for (JsonNode batch : api.viewer("/api/v1/batches?limit=1000")) {
+            JsonNode v = api.viewer("/api/v1/batches/" + batch.get("batch_id").asText() + "/verify");
+            assertThat(v.get("verified").asBoolean()).as(v.toString()).isTrue();
+            assertThat(v.get("onchain_hash").asText()).isEqualTo(batch.get("batch_hash").asText());
+            assertThat(v.get("tx_hash").asText()).startsWith("0x");
+            assertThat(v.get("block_number").asLong()).isPositive();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void each_attack_is_an_incident_on_chain_and_costs_twenty_trust() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(chain.incidentKinds(FORGED)).containsExactly(2, 2); // bad_signature
+            assertThat(chain.incidentKinds(DISTRUSTED)).containsExactly(2, 2, 2);
+            assertThat(chain.trustOf(FORGED)).isEqualTo(60);
+            assertThat(chain.trustOf(DISTRUSTED)).isEqualTo(40);
+        });
+        assertThat(chain.trustOf(HEALTHY)).isEqualTo(100);
+        assertThat(chain.incidentKinds(HEALTHY)).isEmpty();
+        // The alerts carry the incident's transaction.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode alerts = api.viewer("/api/v1/alerts?device_id=" + DISTRUSTED);
+            assertThat(alerts.size()).isEqualTo(3);
+            alerts.forEach(a -> assertThat(a.get("tx_hash").asText()).startsWith("0x"));
+        });
+    }
+
+    @Test
+    @Order(3)
+    void each_valid_heartbeat_adds_one_trust() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain.trustOf(FORGED) == 60);
+        try (Devices devices = new Devices(app.mqttUrl(), "iot/logs")) {
+            for (int i = 0; i < 3; i++) {
+                devices.publish(SignedPackets.heartbeat(FORGED, 100 + i, now + i * 100L));
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(chain.trustOf(FORGED)).isEqualTo(63));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(api.viewer("/api/v1/devices/" + FORGED).get("trust_score").asInt()).isEqualTo(63));
+    }
+
+    @Test
+    @Order(4)
+    void a_command_below_the_threshold_is_refused_and_nothing_is_published() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain.trustOf(DISTRUSTED) == 40);
+        BlockingQueue<String> published = new LinkedBlockingQueue<>();
+        MqttClient listener = new MqttClient(app.mqttUrl(), "it-cmd-listener-" + System.nanoTime(), new MemoryPersistence());
+        listener.connect();
+        // (Paho 1.2.5's subscribe(String, int, listener) recurses forever; the array form works.)
+        listener.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
+            new org.eclipse.paho.mqttv5.common.MqttSubscription("iot/cmd/#", 1)},
+                new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, message) ->
+                    published.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8))});
+        try {
+            Api.Answer refused = api.post("/api/v1/devices/" + DISTRUSTED + "/commands", OPERATOR,
+                    "{\"action\":\"unlock\",\"params\":{}}");
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.json().get("detail").get("trust_score").asInt()).isEqualTo(40);
+            assertThat(refused.json().get("detail").get("threshold").asInt()).isEqualTo(50);
+
+            Api.Answer viewer = api.post("/api/v1/devices/" + HEALTHY + "/commands", VIEWER, "{\"action\":\"reboot\"}");
+            assertThat(viewer.status()).isEqualTo(403);
+
+            Api.Answer allowed = api.post("/api/v1/devices/" + HEALTHY + "/commands", OPERATOR,
+                    "{\"action\":\"reboot\",\"params\":{\"delay_s\":5}}");
+            assertThat(allowed.status()).isEqualTo(202);
+            String commandId = allowed.json().get("command_id").asText();
+
+            // The allowed command, published after the refused decision, arrives; the refused one never did.
+            String first = published.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(first).startsWith("iot/cmd/" + HEALTHY + " ").contains(commandId);
+            assertThat(published).isEmpty();
+            JsonNode command = io.vigil.crypto.CanonicalJson.parse(first.substring(first.indexOf(' ') + 1));
+            String key = api.viewer("/api/v1/ledger").get("command_public_key").asText();
+            assertThat(io.vigil.crypto.Ed25519.VerifyKey.of(key).verify(
+                    io.vigil.crypto.CanonicalJson.bytesWithout((com.fasterxml.jackson.databind.node.ObjectNode) command, "sig"),
+                    command.get("sig").asText())).as("signed with the server's command key").isTrue();
+        } finally {
+            listener.disconnect();
+            listener.close();
+        }
+        // Both decisions are stored with the trust they were based on.
+        JsonNode distrusted = api.viewer("/api/v1/devices/" + DISTRUSTED);
+        assertThat(distrusted.get("commands").get(0).get("decision").asText()).isEqualTo("refused");
+        assertThat(distrusted.get("commands").get(0).get("trust_score").asInt()).isEqualTo(40);
+        assertThat(api.viewer("/api/v1/devices/" + HEALTHY).get("commands").get(0).get("decision").asText())
+                .isEqualTo("published");
+    }
+
+    @Test
+    @Order(5)
+    void the_offline_audit_verifies_the_export_against_the_chain_and_catches_a_tampered_log() throws Exception {
+        JsonNode ledger = api.viewer("/api/v1/ledger");
+        Path devicesFile = dataDir.resolve("audit-devices.csv");
+        StringBuilder csv = new StringBuilder();
+        for (String device : List.of(HEALTHY, FORGED, DISTRUSTED)) {
+            csv.append(device).append(',').append(SignedPackets.publicKey(device)).append('\n');
+        }
+        Files.writeString(devicesFile, csv);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                api.viewer("/api/v1/stats").get("anchored").asLong() == api.viewer("/api/v1/stats").get("batches").asLong());
+        Path export = dataDir.resolve("jsonl");
+
+        Object[] ok = audit(export, devicesFile, ledger);
+        assertThat((int) ok[0]).as((String) ok[1]).isZero();
+        assertThat((String) ok[1]).contains("VERIFIED").doesNotContain("MISMATCH").doesNotContain("BAD_SIGNATURE")
+                .contains(" 0 not verified");
+
+        Path tampered = dataDir.resolve("tampered.jsonl");
+        List<String> lines = new java.util.ArrayList<>();
+        try (var files = Files.list(export)) {
+            for (Path f : files.sorted().toList()) {
+                lines.addAll(Files.readAllLines(f));
+            }
+        }
+        lines.set(0, lines.get(0).replace("\"humidity\":41", "\"humidity\":42"));
+        Files.write(tampered, lines);
+        Object[] bad = audit(tampered, devicesFile, ledger);
+        assertThat((int) bad[0]).isEqualTo(1);
+        assertThat((String) bad[1]).contains("BAD_SIGNATURE (1 logs)").contains(" 1 not verified");
+    }
+
+    private Object[] audit(Path export, Path devicesFile, JsonNode ledger) throws Exception {
+        String jar = System.getProperty("vigil.jar", "target/vigil.jar");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
+                "audit", "--export", export.toString(), "--devices", devicesFile.toString(),
+                "--rpc", ledger.get("rpc_url").asText(), "--ledger", ledger.get("audit_ledger").asText())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new Object[] {p.exitValue(), out};
+    }
+}
