@@ -60,6 +60,11 @@ public final class VigilApp implements AutoCloseable {
         boolean ledgerEnabled = config.getBoolean("vigil.ledger.enabled");
         boolean devChainNeeded = server && ledgerEnabled && !config.isSet("vigil.eth.url");
         if (devChainNeeded) {
+            try {
+                io.vigil.ledger.DevChain.stopOrphan(dataDir.resolve("ledger"));
+            } catch (IOException e) {
+                throw new StartupException("cannot read " + dataDir.resolve("ledger") + ": " + e.getMessage());
+            }
             Ports.requireFree("127.0.0.1", config.getInt("vigil.ledger.dev-port"), "VIGIL_LEDGER_DEV_PORT");
         }
         deriveSettings(httpPort, embeddedBroker);

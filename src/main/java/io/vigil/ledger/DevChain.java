@@ -53,7 +53,7 @@ public final class DevChain implements AutoCloseable {
         }
         try {
             Files.createDirectories(ledgerDir.resolve("chain"));
-            stopOrphan(ledgerDir.resolve("ganache.pid"));
+            stopOrphan(ledgerDir);
             Properties keys = devKeys(ledgerDir.resolve("dev-keys.properties"));
             Credentials owner = Credentials.create(keys.getProperty("owner"));
             Credentials writer = Credentials.create(keys.getProperty("writer"));
@@ -114,8 +114,12 @@ public final class DevChain implements AutoCloseable {
         throw new StartupException("the dev chain did not answer at " + url + " within " + timeout.toSeconds() + " s");
     }
 
-    /** A Ganache left running by a Vigil that was killed holds the chain's files: stop it first. */
-    private static void stopOrphan(Path pidFile) throws IOException {
+    /**
+     * A Ganache left running by a Vigil that was killed (kill -9 runs no shutdown hook) holds the chain's
+     * files and port: stop it first.
+     */
+    public static void stopOrphan(Path ledgerDir) throws IOException {
+        Path pidFile = ledgerDir.resolve("ganache.pid");
         if (!Files.exists(pidFile)) {
             return;
         }

@@ -42,7 +42,9 @@ class RestartIT {
                     long next = System.nanoTime();
                     for (int i = 0; i < PER_DEVICE; i++) {
                         for (int d = 0; d < DEVICES; d++) {
-                            String packet = Devices.signed(device(d), i, System.currentTimeMillis(), 20 + d);
+                            // Each device samples at 10/s in its own clock, whatever the publisher's stalls and
+                            // catch-up bursts (a stalled publisher must not look like a flooding device).
+                            String packet = Devices.signed(device(d), i, now + i * 100L, 20 + d);
                             devices.publish(packet);
                             lastPackets.put(device(d), packet);
                             next += intervalNanos;

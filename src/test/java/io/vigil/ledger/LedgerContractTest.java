@@ -220,6 +220,74 @@ class LedgerContractTest {
         }
     }
 
+    /** Gas per item, as the marginal cost of nine more in one transaction; bounds keep the contracts gas-aware. */
+    @Test
+    void gasPerAnchorIncidentAndTrustDeltaStaysSmall() throws Exception {
+        long anchor1 = anchors(1);
+        long anchor10 = anchors(10);
+        long incident1 = incidents(1);
+        long incident10 = incidents(10);
+        long penalty1 = deltas(1, -20);
+        long penalty10 = deltas(10, -20);
+        long reward10 = deltas(10, 1); // +1 at 100: clamped, an event and no storage write
+        long perAnchor = (anchor10 - anchor1) / 9;
+        long perIncident = (incident10 - incident1) / 9;
+        long perPenalty = (penalty10 - penalty1) / 9;
+        System.out.printf("gas: anchor tx %d (1 batch), +%d per batch; incident tx %d (1), +%d per incident;"
+                + " trust tx %d (1 penalty), +%d per penalty, %d for 10 clamped rewards%n",
+                anchor1, perAnchor, incident1, perIncident, penalty1, perPenalty, reward10);
+        assertThat(perAnchor).isLessThan(30_000);   // one new storage slot and one event
+        assertThat(perIncident).isLessThan(8_000);  // an event, no storage
+        assertThat(perPenalty).isLessThan(30_000);  // one storage slot and one event
+        assertThat(anchor1).isLessThan(80_000);
+    }
+
+    private static long anchors(int n) throws Exception {
+        List<byte[]> ids = new ArrayList<>();
+        List<byte[]> hashes = new ArrayList<>();
+        List<byte[]> gateways = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(LedgerIds.batch(UUID.randomUUID()));
+            hashes.add(LedgerIds.hash(String.format("%064x", i + 1)));
+            gateways.add(LedgerIds.name("gw-test"));
+        }
+        long[] times = new long[n];
+        long[] counts = new long[n];
+        java.util.Arrays.fill(times, 1_795_000_000_000L);
+        java.util.Arrays.fill(counts, 100);
+        return ledger.anchorBatches(nextOp(), ids, hashes, gateways, big(times), big(counts), big(new long[n]), h -> { })
+                .getGasUsed().longValue();
+    }
+
+    private static long incidents(int n) throws Exception {
+        List<byte[]> devices = new ArrayList<>();
+        List<byte[]> gateways = new ArrayList<>();
+        List<byte[]> hashes = new ArrayList<>();
+        long[] times = new long[n];
+        long[] scores = new long[n];
+        long[] kinds = new long[n];
+        for (int i = 0; i < n; i++) {
+            devices.add(LedgerIds.name("gas-dev-" + i));
+            gateways.add(LedgerIds.name("gw-test"));
+            hashes.add(new byte[32]);
+            times[i] = 1_795_000_000_000L;
+            scores[i] = 10_000;
+            kinds[i] = 2;
+        }
+        return ledger.recordIncidents(nextOp(), devices, gateways, big(times), big(scores), hashes, big(kinds), h -> { })
+                .getGasUsed().longValue();
+    }
+
+    private static long deltas(int n, long delta) throws Exception {
+        List<byte[]> devices = new ArrayList<>();
+        long[] values = new long[n];
+        for (int i = 0; i < n; i++) {
+            devices.add(LedgerIds.name("gas-" + UUID.randomUUID()));
+            values[i] = delta;
+        }
+        return ledger.applyDeltas(nextOp(), devices, big(values), h -> { }).getGasUsed().longValue();
+    }
+
     @Test
     void aRestartedDevChainKeepsTheLedgerAndTheRememberedContracts() throws Exception {
         Path other = dir.resolve("restart");

@@ -46,7 +46,9 @@ class GatewayRoutesTest {
                 "vigil.batch.size", "2",
                 "vigil.batch.timeout.ms", "600000",
                 "vigil.gateway.id", "gw-route-test",
-                "vigil.forward.poll-ms", "600000"))).start();
+                "vigil.forward.poll-ms", "600000",
+                // The gateway stages are under test; the ledger has tests of its own.
+                "vigil.ledger.enabled", "false"))).start();
         app.camelContext().getRegistry().lookupByNameAndType("deviceRegistry", DeviceRegistry.class)
                 .provision("route-dev-01", Ed25519.encode(Ed25519.demoKey("route-dev-01").generatePublicKey()),
                         System.currentTimeMillis());
