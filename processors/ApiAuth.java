@@ -36,6 +36,15 @@ public class ApiAuth {
         }
     }
 
+    /** GET /whoami: the caller's role (the dashboard shows or hides operator controls by it). */
+    public Map<String, Object> whoami(String authorization) {
+        String role = roleOf(authorization);
+        if (role == null || "gateway".equals(role)) {
+            throw new ApiException(401, "missing or unknown bearer token", "send Authorization: Bearer <token>");
+        }
+        return Map.of("role", role);
+    }
+
     /** The role a raw token (no "Bearer ") belongs to, or null; for the WebSocket's query token. */
     public String roleOfToken(String token) {
         if (token == null || token.isEmpty()) {

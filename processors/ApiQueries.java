@@ -244,6 +244,22 @@ public class ApiQueries {
         return v;
     }
 
+    /** GET /ledger/tx/{hash}: a ledger transaction read from the chain (the dashboard's transaction view). */
+    public Map<String, Object> transaction(String txHash) {
+        if (txHash == null || !txHash.matches("^0x[0-9a-f]{64}$")) {
+            throw new ApiException(400, "a transaction hash is 0x and 64 lowercase hex digits", null);
+        }
+        if (ledger == null) {
+            throw new ApiException(404, "no ledger is configured", null);
+        }
+        try {
+            return ledger.require().transaction(txHash)
+                    .orElseThrow(() -> new ApiException(404, "no transaction " + txHash + " on the ledger", null));
+        } catch (IOException e) {
+            throw new ApiException(503, "cannot read the ledger node", String.valueOf(e.getMessage()));
+        }
+    }
+
     /** Where the ledger is (node, chain id, contracts, writer), the command threshold and the command key. */
     public Map<String, Object> ledgerInfo() {
         Map<String, Object> info = new LinkedHashMap<>();

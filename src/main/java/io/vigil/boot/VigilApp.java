@@ -241,7 +241,7 @@ public final class VigilApp implements AutoCloseable {
             }
         }
         if (server) {
-            for (String stage : new String[] {"server-ingest", "rest-api", "health", "events"}) {
+            for (String stage : new String[] {"server-ingest", "rest-api", "health", "events", "dashboard"}) {
                 include.append(",classpath:routes/").append(stage).append(".camel.yaml");
             }
             if (ledger) {

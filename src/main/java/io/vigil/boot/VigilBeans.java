@@ -84,6 +84,7 @@ public class VigilBeans implements CamelConfiguration {
                     Long.parseLong(prop(p, "vigil.ledger.backoff-max-ms"))));
         }
         registry.bind("apiErrors", new ApiErrors());
+        registry.bind("dashboardFiles", new io.vigil.processors.DashboardFiles());
         registry.bind("deviceApi", new DeviceApi(devices));
         if (p.resolveProperty("vigil.mqtt.client-id").isPresent()) {
             try {

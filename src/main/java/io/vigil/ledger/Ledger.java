@@ -156,6 +156,39 @@ public final class Ledger implements AutoCloseable {
         return web3j.ethGetTransactionReceipt(txHash).send().getTransactionReceipt();
     }
 
+    /** A transaction as the chain has it: status, block and its time, sender, contract, gas, event names. */
+    public Optional<java.util.Map<String, Object>> transaction(String txHash) throws IOException {
+        Optional<TransactionReceipt> found = receipt(txHash);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        TransactionReceipt r = found.get();
+        java.util.Map<String, String> topics = java.util.Map.of(
+                org.web3j.abi.EventEncoder.encode(AuditLedger.BATCHANCHORED_EVENT), "BatchAnchored",
+                org.web3j.abi.EventEncoder.encode(AuditLedger.INCIDENT_EVENT), "Incident",
+                org.web3j.abi.EventEncoder.encode(DeviceTrust.TRUSTCHANGED_EVENT), "TrustChanged");
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (org.web3j.protocol.core.methods.response.Log log : r.getLogs()) {
+            String name = log.getTopics().isEmpty() ? "anonymous" : topics.getOrDefault(log.getTopics().get(0), "other");
+            counts.merge(name, 1, Integer::sum);
+        }
+        var block = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(r.getBlockNumber()),
+                false).send().getBlock();
+        String to = r.getTo();
+        java.util.Map<String, Object> tx = new java.util.LinkedHashMap<>();
+        tx.put("tx_hash", r.getTransactionHash());
+        tx.put("status", r.isStatusOK() ? "success" : "reverted");
+        tx.put("block_number", r.getBlockNumber().longValueExact());
+        tx.put("block_time", block == null ? null : block.getTimestamp().longValueExact() * 1000);
+        tx.put("from", r.getFrom());
+        tx.put("to", to);
+        tx.put("contract", to == null ? null : to.equalsIgnoreCase(info.auditLedger()) ? "AuditLedger"
+                : to.equalsIgnoreCase(info.deviceTrust()) ? "DeviceTrust" : null);
+        tx.put("gas_used", r.getGasUsed().longValueExact());
+        tx.put("events", counts.entrySet().stream().map(e -> e.getValue() + " × " + e.getKey()).toList());
+        return Optional.of(tx);
+    }
+
     public long blockNumber() throws IOException {
         return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
     }

@@ -99,6 +99,12 @@ final class Api {
         return answer.json();
     }
 
+    /** Status of a plain GET without a token (pages and files outside the API). */
+    int status(String path) throws Exception {
+        return client().send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     private static Answer answer(HttpResponse<String> response) throws Exception {
         String body = response.body();
         JsonNode json = body == null || body.isBlank() ? null : CanonicalJson.STRICT.readTree(body);

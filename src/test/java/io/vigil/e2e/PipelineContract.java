@@ -187,6 +187,13 @@ abstract class PipelineContract {
         assertThat(api.get("/api/v1/security-events?kind=nonsense", VIEWER).status()).isEqualTo(400);
         assertThat(api.get("/api/v1/exports/..%2F..%2Fdb%2Fvigil.mv.db", VIEWER).status()).isIn(400, 404);
         assertThat(api.get("/api/v1/exports/logs-2026-01-01.jsonl", VIEWER).status()).isEqualTo(404);
+        // The dashboard is served at / from the jar, and nothing else is: not the data dir, not the classpath.
+        assertThat(api.status("/")).isEqualTo(200);
+        for (String path : List.of("/data/dev-tokens.properties", "/application.properties", "/logback.xml",
+                "/assets/../data/dev-tokens.properties", "/assets/%2e%2e/application.properties", "/dashboard/index.html",
+                "/db/migration/V1__pipeline.sql", "/pom.xml", "/assets/x.properties")) {
+            assertThat(api.status(path)).as(path).isEqualTo(404);
+        }
     }
 
     @Test

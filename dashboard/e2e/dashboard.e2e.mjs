@@ -1,0 +1,164 @@
+// End-to-end run of the dashboard in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
+// against a running Vigil with its simulated fleet. Driven by DashboardIT, which sets:
+//   VIGIL_URL, VIGIL_VIEWER_TOKEN, VIGIL_OPERATOR_TOKEN, VIGIL_LOW_TRUST_DEVICE, SCREENSHOT_DIR
+// Protocol for the restart check: prints READY_FOR_RESTART, waits for a RESTARTED line on stdin.
+import { chromium } from 'playwright-core';
+import { createInterface } from 'node:readline';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const url = process.env.VIGIL_URL;
+const viewer = process.env.VIGIL_VIEWER_TOKEN;
+const operator = process.env.VIGIL_OPERATOR_TOKEN;
+const lowDevice = process.env.VIGIL_LOW_TRUST_DEVICE;
+const shots = process.env.SCREENSHOT_DIR || 'screenshots';
+mkdirSync(shots, { recursive: true });
+
+const lines = createInterface({ input: process.stdin });
+const stdinLines = [];
+let waiting = null;
+lines.on('line', (l) => (waiting ? (waiting(l), (waiting = null)) : stdinLines.push(l)));
+const nextLine = () => (stdinLines.length ? Promise.resolve(stdinLines.shift()) : new Promise((r) => (waiting = r)));
+
+function step(name) {
+  console.log(`STEP ${name}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page, token) {
+  await page.goto(`${url}/#/live`);
+  await page.fill('input[name=token]', token);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-connection="live"]', { timeout: 30000 });
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+    '--no-first-run', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.log(`PAGE ERROR ${e.message}`));
+
+  step('login');
+  await page.goto(`${url}/`);
+  await page.waitForSelector('form.login');
+  await page.fill('input[name=token]', 'not-a-token');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.login .error');
+  await shot(page, '01-login-refused');
+  await signIn(page, viewer);
+
+  step('logs appear live');
+  await page.waitForSelector('tr[data-log]', { timeout: 30000 });
+  const before = await page.$$eval('tr[data-log]', (rows) => rows.map((r) => r.dataset.log));
+  // A log that was not in the list when it was first drawn arrives over the WebSocket, without a reload.
+  await page.waitForFunction((known) => [...document.querySelectorAll('tr[data-log]')].some((r) => !known.includes(r.dataset.log)),
+    before, { timeout: 30000 });
+  await page.waitForSelector('figure.chart svg polyline');
+  await shot(page, '02-live');
+
+  step('an attack alert appears with its ledger tx link');
+  await page.click('a[href="#/alerts"]');
+  await page.waitForSelector('tr[data-alert] a[data-tx]', { timeout: 60000 });
+  await shot(page, '03-alerts');
+  await page.click('tr[data-alert] a[data-tx] >> nth=0');
+  await page.waitForSelector('[data-tx-status="success"]', { timeout: 30000 });
+  await shot(page, '04-transaction');
+
+  step('a proof verifies in the browser');
+  let verdict = null;
+  for (let attempt = 0; attempt < 20 && verdict !== 'verified'; attempt++) {
+    await page.click('a[href="#/live"]');
+    await page.waitForSelector('tr[data-log]');
+    const rows = await page.$$('tr[data-log] a[href^="#/proofs/"]');
+    await rows[rows.length - 1].click(); // the oldest shown: its batch is the most likely to be anchored already
+    await page.waitForSelector('[data-verdict]', { timeout: 30000 });
+    verdict = await page.getAttribute('[data-verdict]', 'data-verdict');
+    if (verdict === 'not_anchored') {
+      await page.waitForTimeout(1000); // the anchor is on its way; look again (a retry, not the assertion)
+    }
+  }
+  if (verdict !== 'verified') {
+    throw new Error(`proof verdict ${verdict}`);
+  }
+  const computed = await page.textContent('[data-computed]');
+  const onchain = await page.textContent('[data-onchain]');
+  if (computed !== onchain || !/^[0-9a-f]{64}$/.test(computed)) {
+    throw new Error(`computed ${computed} vs on-chain ${onchain}`);
+  }
+  await shot(page, '05-proof');
+
+  step('a viewer cannot command');
+  await page.goto(`${url}/#/devices/${encodeURIComponent(lowDevice)}`);
+  await page.waitForSelector('[data-device-detail]');
+  await page.waitForSelector('[data-command-form="disabled"]');
+  if (await page.$('[data-command-form="enabled"]')) {
+    throw new Error('a viewer sees the command form');
+  }
+  const viewerPost = await page.evaluate(async (t) => {
+    const r = await fetch('/api/v1/devices/x/commands', { method: 'POST', headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' }, body: '{"action":"reboot"}' });
+    return r.status;
+  }, viewer);
+  if (viewerPost !== 403) {
+    throw new Error(`viewer command answered ${viewerPost}`);
+  }
+  await shot(page, '06-devices-viewer');
+
+  step('an operator sees each decision');
+  await page.click('header button');
+  await signIn(page, operator);
+  await page.goto(`${url}/#/devices/${encodeURIComponent(lowDevice)}`);
+  await page.waitForSelector('[data-command-form="enabled"]');
+  await page.click('form.command button[type=submit]');
+  await page.waitForSelector('[data-decision="refused"]', { timeout: 30000 });
+  const refused = await page.textContent('[data-decision]');
+  if (!/below the threshold/.test(refused)) {
+    throw new Error(`refusal text: ${refused}`);
+  }
+  await shot(page, '07-command-refused');
+  const healthy = await page.$$eval('tr[data-device-row]', (rows) =>
+    rows.map((r) => ({ id: r.dataset.deviceRow, trust: Number(r.querySelector('[data-trust]').dataset.trust) })));
+  const target = healthy.find((d) => d.trust >= 90 && d.id !== lowDevice);
+  await page.goto(`${url}/#/devices/${encodeURIComponent(target.id)}`);
+  await page.waitForSelector(`[data-device-detail="${target.id}"] [data-command-form="enabled"]`);
+  await page.click('form.command button[type=submit]');
+  await page.waitForSelector('[data-decision="published"]', { timeout: 30000 });
+  await shot(page, '08-command-published');
+
+  step('reconnects by itself after a server restart');
+  await page.click('a[href="#/live"]');
+  await page.waitForSelector('[data-connection="live"]');
+  await page.evaluate(() => {
+    window.__states = [];
+    const badge = () => document.querySelector('[data-connection]');
+    new MutationObserver(() => window.__states.push(badge().dataset.connection))
+      .observe(document.querySelector('header'), { subtree: true, attributes: true, attributeFilter: ['data-connection'] });
+  });
+  console.log('READY_FOR_RESTART');
+  const answer = await nextLine();
+  if (answer !== 'RESTARTED') {
+    throw new Error(`unexpected driver line ${answer}`);
+  }
+  await page.waitForSelector('[data-connection="live"]', { timeout: 60000 });
+  const states = await page.evaluate(() => window.__states);
+  if (!states.includes('reconnecting')) {
+    throw new Error(`the feed never noticed the restart: ${states}`);
+  }
+  const known = await page.$$eval('tr[data-log]', (rows) => rows.map((r) => r.dataset.log));
+  await page.waitForFunction((k) => [...document.querySelectorAll('tr[data-log]')].some((r) => !k.includes(r.dataset.log)),
+    known, { timeout: 60000 });
+  await shot(page, '09-reconnected');
+  console.log('E2E OK');
+} catch (e) {
+  console.log(`E2E FAILED ${e.stack || e}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+  lines.close();
+}

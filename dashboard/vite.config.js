@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+
+// No @vitejs/plugin-react: esbuild's automatic JSX runtime is enough, and it installs with any npm here.
+export default defineConfig({
+  base: './',
+  esbuild: { jsx: 'automatic' },
+  build: {
+    // mvn packs the build into the jar (classpath dashboard/), served by the application at /.
+    outDir: process.env.VIGIL_DASHBOARD_OUT || 'dist',
+    emptyOutDir: true,
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.{js,jsx}'],
+  },
+});
