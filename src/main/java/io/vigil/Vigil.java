@@ -25,8 +25,9 @@ public final class Vigil {
                 case "loadgen" -> System.exit(LoadGenerator.main(rest));
                 case "sign" -> System.exit(io.vigil.sim.SignCommand.main(rest));
                 case "audit" -> System.exit(io.vigil.ledger.AuditCommand.main(rest));
+                case "tls" -> System.exit(tls(rest));
                 default -> {
-                    System.err.println("usage: vigil [run | simulate --help | loadgen --help | sign --help | audit --help]");
+                    System.err.println("usage: vigil [run | simulate --help | loadgen --help | sign --help | audit --help | tls --help]");
                     System.exit(2);
                 }
             }
@@ -39,6 +40,20 @@ public final class Vigil {
             e.printStackTrace();
             System.exit(1);
         }
+    }
+
+    /** {@code vigil tls --dir D --hostnames a,b}: the dev CA and server certificate into D/tls (for a Secret). */
+    private static int tls(String[] argv) {
+        io.vigil.sim.Args args = new io.vigil.sim.Args(argv);
+        if (args.has("help") || !args.has("dir")) {
+            System.err.println("usage: vigil tls --dir <data dir> [--hostnames name1,name2]\n"
+                    + "  Writes <dir>/tls/{server.p12,truststore.p12,keystore-password,ca.pem}; existing files are kept.");
+            return args.has("help") ? 0 : 2;
+        }
+        io.vigil.boot.DevTls.Material m = io.vigil.boot.DevTls.ensure(java.nio.file.Path.of(args.get("dir", ".")),
+                java.util.Arrays.stream(args.get("hostnames", "").split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList());
+        System.out.println("key store   " + m.keyStore() + "\ntrust store " + m.trustStore() + "\nCA (PEM)    " + m.caPem());
+        return 0;
     }
 
     private static void run() {

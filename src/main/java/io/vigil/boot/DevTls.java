@@ -53,6 +53,14 @@ public final class DevTls {
     }
 
     public static Material ensure(Path dataDir) {
+        return ensure(dataDir, List.of());
+    }
+
+    /**
+     * As {@link #ensure(Path)}, the server certificate also naming {@code hostnames} (the names clients use: a
+     * compose service, a Kubernetes Service). Existing material is kept as it is.
+     */
+    public static Material ensure(Path dataDir, List<String> hostnames) {
         Path dir = dataDir.resolve("tls");
         Path keyStore = dir.resolve("server.p12");
         Path trustStore = dir.resolve("truststore.p12");
@@ -81,6 +89,11 @@ public final class DevTls {
             String host = InetAddress.getLocalHost().getHostName();
             if (!host.isBlank() && !"localhost".equals(host)) {
                 names.add(new GeneralName(GeneralName.dNSName, host));
+            }
+            for (String extra : hostnames) {
+                if (!extra.isBlank() && !extra.equals(host) && !extra.equals("localhost")) {
+                    names.add(new GeneralName(GeneralName.dNSName, extra.trim()));
+                }
             }
             X509Certificate server = certificate(new X500Name("CN=vigil-server"), serverKeys, caName, caKeys,
                     false, names);

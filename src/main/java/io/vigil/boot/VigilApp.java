@@ -69,7 +69,7 @@ public final class VigilApp implements AutoCloseable {
         }
         deriveSettings(httpPort, embeddedBroker);
         boolean devTokens = DevTokens.fill(config);
-        DevTls.Material tls = DevTls.ensure(dataDir);
+        DevTls.Material tls = DevTls.ensure(dataDir, hostnames(config.get("vigil.tls.hostnames")));
 
         String dbUrl = config.isSet("vigil.db.url") ? config.get("vigil.db.url") : Database.defaultUrl(dataDir);
         dataSource = Database.open(dbUrl, config.get("vigil.db.user"), config.get("vigil.db.password"),
@@ -144,6 +144,10 @@ public final class VigilApp implements AutoCloseable {
         }
         printBanner(httpPort, tls, devTokens, server);
         return this;
+    }
+
+    static java.util.List<String> hostnames(String commaSeparated) {
+        return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
     }
 
     /** Values the routes need that follow from others: broker URL, subscription, client id, server URL. */
