@@ -31,6 +31,8 @@ public final class Database {
             hikari.setPassword(password);
         }
         hikari.setMaximumPoolSize(poolSize);
+        // Connections are opened as needed: several gateways and servers share one PostgreSQL (max_connections).
+        hikari.setMinimumIdle(Math.min(2, poolSize));
         hikari.setPoolName("vigil-db");
         hikari.setInitializationFailTimeout(10_000);
         HikariDataSource dataSource;

@@ -73,7 +73,7 @@ public final class VigilApp implements AutoCloseable {
 
         String dbUrl = config.isSet("vigil.db.url") ? config.get("vigil.db.url") : Database.defaultUrl(dataDir);
         dataSource = Database.open(dbUrl, config.get("vigil.db.user"), config.get("vigil.db.password"),
-                Math.max(4, config.getInt("vigil.mqtt.workers") + 4));
+                config.getInt("vigil.db.pool-size"));
         if (embeddedBroker) {
             broker = EmbeddedBroker.start(dataDir.resolve("broker"), host, config.getInt("vigil.mqtt.port"),
                     Math.max(100_000, config.getLong("vigil.mqtt.receive-maximum") * 10));

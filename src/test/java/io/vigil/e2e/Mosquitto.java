@@ -9,19 +9,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** A Mosquitto broker of the test's own on a free port (unlimited queue for offline durable sessions). */
+/**
+ * A Mosquitto broker of the test's own on a free port: unlimited queue for offline durable sessions, and
+ * persistence, so a restart keeps sessions and the QoS 1 messages queued for them.
+ */
 final class Mosquitto implements AutoCloseable {
 
     final int port = Ports.free();
-    private final Process process;
+    private final Path dir;
+    private final Path conf;
+    private Process process;
 
     Mosquitto(Path dir) throws IOException {
+        this.dir = dir;
         Files.createDirectories(dir);
-        Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        conf = dir.resolve("mosquitto.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
+                + "persistence_location " + dir.toAbsolutePath() + "/\n"
                 + "max_queued_messages 0\nmax_inflight_messages 0\n");
+        start();
+    }
+
+    private void start() throws IOException {
         process = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile())).start();
         await("mosquitto on " + port).atMost(Duration.ofSeconds(20)).until(() -> {
             try (Socket ignored = new Socket("127.0.0.1", port)) {
                 return true;
@@ -29,6 +40,13 @@ final class Mosquitto implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    /** A graceful restart (SIGTERM: Mosquitto writes its persistence file), then up again on the same port. */
+    void restart() throws IOException, InterruptedException {
+        process.destroy();
+        process.waitFor();
+        start();
     }
 
     String url() {
