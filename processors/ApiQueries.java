@@ -29,9 +29,12 @@ public class ApiQueries {
     private final DataSource dataSource;
     private final LedgerConnector ledger;
     private final String commandPublicKey;
+    private final io.vigil.crypto.FieldCipher cipher;
 
     /** {@code ledger} null: no ledger configured (trust and on-chain fields stay null). */
-    public ApiQueries(DataSource dataSource, LedgerConnector ledger, String commandPublicKey) {
+    public ApiQueries(DataSource dataSource, LedgerConnector ledger, String commandPublicKey,
+            io.vigil.crypto.FieldCipher cipher) {
+        this.cipher = cipher;
         this.dataSource = dataSource;
         this.ledger = ledger;
         this.commandPublicKey = commandPublicKey;
@@ -147,6 +150,9 @@ public class ApiQueries {
                     + " gateway_id, observed_at, tx_hash from security_events"
                     + " where (cast(? as varchar) is null or device_id = ?) and (cast(? as varchar) is null or kind = ?)"
                     + " order by id desc limit ?", deviceId, deviceId, kindWire, kindWire, n);
+            for (Map<String, Object> row : rows) {
+                row.put("payload", payload(row));
+            }
             return rows;
         });
     }
@@ -167,6 +173,20 @@ public class ApiQueries {
             out.add(a);
         }
         return out;
+    }
+
+    /** The quarantined payload, decrypted for the reader; rows from before encryption are returned as stored. */
+    private String payload(Map<String, Object> row) {
+        String stored = (String) row.get("payload");
+        if (stored == null || !stored.startsWith("v1:")) {
+            return stored;
+        }
+        try {
+            return cipher.decrypt(stored, SecurityEventRecorder.associatedData((String) row.get("gateway_id"),
+                    ((Number) row.get("observed_at")).longValue(), (String) row.get("kind")));
+        } catch (IllegalArgumentException e) {
+            return "(encrypted with another VIGIL_DATA_KEY, or altered: " + e.getMessage() + ")";
+        }
     }
 
     public List<Map<String, Object>> batches(Integer limit) {

@@ -10,16 +10,19 @@ import java.sql.ResultSet;
 /** Quarantine: every rejected packet becomes a typed security event with its payload kept (never forwarded). */
 public class SecurityEventRecorder {
 
-    private static final int MAX_PAYLOAD_CHARS = 8192;
+    /** Quarantined bytes kept; sealed (nonce, tag, base64) they still fit the 8192-character column. */
+    private static final int MAX_PAYLOAD_BYTES = 6000;
 
     private final javax.sql.DataSource dataSource;
     private final String gatewayId;
     private final GatewayCounters counters;
     private final EventStream events;
     private final LedgerOutbox ledger;
+    private final io.vigil.crypto.FieldCipher cipher;
 
     public SecurityEventRecorder(javax.sql.DataSource dataSource, String gatewayId, GatewayCounters counters,
-            EventStream events, LedgerOutbox ledger) {
+            EventStream events, LedgerOutbox ledger, io.vigil.crypto.FieldCipher cipher) {
+        this.cipher = cipher;
         this.dataSource = dataSource;
         this.gatewayId = gatewayId;
         this.counters = counters;
@@ -27,12 +30,16 @@ public class SecurityEventRecorder {
         this.ledger = ledger;
     }
 
+    /** Binds a sealed payload to its row: gateway, time and kind. */
+    public static String associatedData(String gatewayId, long observedAt, String kind) {
+        return "security_events|" + gatewayId + "|" + observedAt + "|" + kind;
+    }
+
     public SecurityEvent record(PacketRejectedException rejection, byte[] payload, long now) {
         // As text every database stores: invalid UTF-8 becomes U+FFFD, NUL (refused by PostgreSQL) becomes U+2400.
-        String text = payload == null ? null : new String(payload, StandardCharsets.UTF_8).replace('\u0000', '\u2400');
-        if (text != null && text.length() > MAX_PAYLOAD_CHARS) {
-            text = text.substring(0, MAX_PAYLOAD_CHARS);
-        }
+        byte[] kept = payload == null || payload.length <= MAX_PAYLOAD_BYTES ? payload
+                : java.util.Arrays.copyOf(payload, MAX_PAYLOAD_BYTES);
+        String text = kept == null ? null : new String(kept, StandardCharsets.UTF_8).replace('\u0000', '\u2400');
         String detail = rejection.getMessage() == null ? rejection.kind().wire()
                 : rejection.getMessage().replace('\u0000', '\u2400');
         if (detail.length() > 1000) {
@@ -53,7 +60,8 @@ public class SecurityEventRecorder {
                 insert.setString(2, event.deviceId());
                 insert.setObject(3, event.sequenceNo());
                 insert.setString(4, detailText);
-                insert.setString(5, payloadText);
+                // The quarantined payload is what a device (or an attacker) sent: encrypted at rest (AES-256-GCM).
+                insert.setString(5, cipher.encrypt(payloadText, associatedData(gatewayId, now, event.kind().wire())));
                 insert.setString(6, gatewayId);
                 insert.setLong(7, now);
                 insert.executeUpdate();

@@ -10,6 +10,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
+// The server's secrets that are not tokens: the Ed25519 command key and the AES key for data at rest.
+
 /**
  * The server's Ed25519 command key (PROTOCOL §2): its 32-byte seed from VIGIL_COMMAND_KEY (base64url), or
  * generated once into {@code <data>/keys/command-key} (owner-only) for a dev setup.
@@ -20,10 +22,20 @@ public final class CommandKey {
     }
 
     public static Ed25519PrivateKeyParameters load(String configured, Path dataDir) {
+        return Ed25519.privateKey(secret(configured, "VIGIL_COMMAND_KEY", dataDir, "command-key"));
+    }
+
+    /** The data-at-rest key (AES-256) from VIGIL_DATA_KEY, or generated once into {@code <data>/keys/data-key}. */
+    public static byte[] dataKey(String configured, Path dataDir) {
+        return secret(configured, "VIGIL_DATA_KEY", dataDir, "data-key");
+    }
+
+    /** 32 secret bytes: base64url from the environment, else a file in {@code <data>/keys} made once, owner-only. */
+    static byte[] secret(String configured, String variable, Path dataDir, String fileName) {
         if (configured != null && !configured.isBlank()) {
-            return decode(configured.trim(), "VIGIL_COMMAND_KEY");
+            return decode(configured.trim(), variable);
         }
-        Path file = dataDir.resolve("keys").resolve("command-key");
+        Path file = dataDir.resolve("keys").resolve(fileName);
         try {
             if (Files.exists(file)) {
                 return decode(Files.readString(file).trim(), file.toString());
@@ -32,18 +44,19 @@ public final class CommandKey {
             new SecureRandom().nextBytes(seed);
             String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(seed);
             Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling("command-key.tmp");
+            Path tmp = file.resolveSibling(fileName + ".tmp");
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, encoded + "\n");
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            return Ed25519.privateKey(seed);
+            return seed;
         } catch (IOException e) {
-            throw new StartupException("cannot read or create the command key " + file + ": " + e.getMessage(), e);
+            throw new StartupException("cannot read or create the key " + file + " (or set " + variable + "): "
+                    + e.getMessage(), e);
         }
     }
 
-    private static Ed25519PrivateKeyParameters decode(String base64url, String source) {
+    private static byte[] decode(String base64url, String source) {
         byte[] seed;
         try {
             seed = Base64.getUrlDecoder().decode(base64url);
@@ -51,8 +64,8 @@ public final class CommandKey {
             throw new StartupException(source + " is not base64url");
         }
         if (seed.length != 32) {
-            throw new StartupException(source + " must be a 32-byte Ed25519 seed, got " + seed.length + " bytes");
+            throw new StartupException(source + " must hold 32 bytes (base64url), got " + seed.length + " bytes");
         }
-        return Ed25519.privateKey(seed);
+        return seed;
     }
 }

@@ -43,6 +43,8 @@ public class VigilBeans implements CamelConfiguration {
         LedgerConnector ledger = registry.lookupByNameAndType("ledgerConnector", LedgerConnector.class);
         LedgerOutbox outbox = new LedgerOutbox(Boolean.parseBoolean(prop(p, "vigil.ledger.enabled")));
         Path dataDir = Path.of(prop(p, "vigil.data.dir"));
+        io.vigil.crypto.FieldCipher cipher = new io.vigil.crypto.FieldCipher(
+                CommandKey.dataKey(p.resolveProperty("vigil.data.key").orElse(""), dataDir));
 
         PacketValidator validator = new PacketValidator(intProp(p, "vigil.packet.max-bytes"));
         DeviceRegistry devices = new DeviceRegistry(dataSource);
@@ -68,7 +70,7 @@ public class VigilBeans implements CamelConfiguration {
         EventStream events = new EventStream(auth);
         registry.bind("eventStream", events);
         registry.bind("securityEventRecorder", new SecurityEventRecorder(dataSource, gatewayId, counters, events,
-                outbox));
+                outbox, cipher));
         registry.bind("batchStore", new BatchStore(dataSource, validator, intProp(p, "vigil.batch.max-logs"),
                 outbox));
         registry.bind("jsonlExporter", new JsonlExporter(dataDir));
@@ -77,7 +79,7 @@ public class VigilBeans implements CamelConfiguration {
                 CommandKey.load(p.resolveProperty("vigil.command.key").orElse(""), dataDir),
                 prop(p, "vigil.command.topic-prefix"));
         registry.bind("deviceCommands", commands);
-        registry.bind("apiQueries", new ApiQueries(dataSource, ledger, commands.publicKey()));
+        registry.bind("apiQueries", new ApiQueries(dataSource, ledger, commands.publicKey(), cipher));
         if (ledger != null) {
             registry.bind("ledgerWriter", new LedgerWriter(dataSource, ledger, events, intProp(p, "vigil.ledger.max-per-tx"),
                     Long.parseLong(prop(p, "vigil.ledger.backoff-initial-ms")),

@@ -57,7 +57,9 @@ public final class DevChain implements AutoCloseable {
             Properties keys = devKeys(ledgerDir.resolve("dev-keys.properties"));
             Credentials owner = Credentials.create(keys.getProperty("owner"));
             Credentials writer = Credentials.create(keys.getProperty("writer"));
-            List<String> command = new ArrayList<>(List.of(ganache.toString(),
+            // Through devchain.js (next to node_modules), which stops Ganache when this JVM goes away.
+            Path wrapper = ganache.toAbsolutePath().getParent().getParent().getParent().resolve("devchain.js");
+            List<String> command = new ArrayList<>(List.of("node", wrapper.toString(), ganache.toString(),
                     "--server.host", "127.0.0.1", "--server.port", String.valueOf(port),
                     "--chain.chainId", String.valueOf(CHAIN_ID), "--chain.networkId", String.valueOf(CHAIN_ID),
                     "--database.dbPath", ledgerDir.resolve("chain").toAbsolutePath().toString(),
@@ -66,6 +68,7 @@ public final class DevChain implements AutoCloseable {
                     "--miner.blockGasLimit", "0x1C9C380",
                     "--logging.quiet"));
             ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(ledgerDir.resolve("ganache.log").toFile()));
             Process process = builder.start();
