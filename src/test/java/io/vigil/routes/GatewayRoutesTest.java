@@ -88,9 +88,18 @@ class GatewayRoutesTest {
         assertThat(count("select count(*) as n from replay_seen where device_id = 'route-dev-01'")).isEqualTo(3);
         assertThat(count("select high_seq as n from replay_window where device_id = 'route-dev-01'")).isEqualTo(3);
         List<Map<String, Object>> events = Tx.read(app.dataSource(),
-                c -> Tx.rows(c, "select kind, sequence_no, payload from security_events order by id"));
+                c -> Tx.rows(c, "select kind, sequence_no, payload, gateway_id, observed_at from security_events order by id"));
         assertThat(events).extracting(e -> e.get("kind")).containsExactlyInAnyOrder("replay", "bad_signature");
-        assertThat(events).allSatisfy(e -> assertThat((String) e.get("payload")).startsWith("{\"device_id\":\"route-dev-01\""));
+        // Quarantined at rest sealed with the data key (generated into the data dir), readable with it.
+        io.vigil.crypto.FieldCipher cipher = new io.vigil.crypto.FieldCipher(java.util.Base64.getUrlDecoder()
+                .decode(java.nio.file.Files.readString(dataDir.resolve("keys").resolve("data-key")).trim()));
+        assertThat(events).allSatisfy(e -> {
+            String sealed = (String) e.get("payload");
+            assertThat(sealed).startsWith("v1:").doesNotContain("route-dev-01");
+            assertThat(cipher.decrypt(sealed, io.vigil.processors.SecurityEventRecorder.associatedData(
+                    (String) e.get("gateway_id"), ((Number) e.get("observed_at")).longValue(), (String) e.get("kind"))))
+                    .startsWith("{\"device_id\":\"route-dev-01\"");
+        });
     }
 
     /** A plain MQTT 5 publisher. */
