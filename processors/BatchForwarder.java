@@ -46,8 +46,10 @@ public class BatchForwarder {
     }
 
     /**
-     * Records the server's answer. 2xx: delivered (also for a batch the server already had). 4xx other than
-     * 401/403/408/429: the server judged the batch itself invalid, kept as rejected. Anything else: retried.
+     * Records the server's answer. 2xx: delivered (also for a batch the server already had). 400, 409, 413 and
+     * 422, the answers the server gives about the batch itself: kept as rejected. Anything else is retried: a
+     * 404 or 405 comes from a server still starting (its HTTP port open before its routes; the server-down test
+     * found a batch marked rejected that way), 401/403 from tokens being fixed, 5xx from a server in trouble.
      * Returns true when the drain may go on to the next batch.
      */
     public boolean answered(UUID batchId, int status, String responseBody, long now) {
@@ -55,7 +57,7 @@ public class BatchForwarder {
             Tx.inTransaction(dataSource, c -> Tx.update(c, "delete from gateway_outbox where batch_id = ?", batchId));
             return true;
         }
-        boolean retryable = status >= 500 || status == 401 || status == 403 || status == 408 || status == 429;
+        boolean retryable = !(status == 400 || status == 409 || status == 413 || status == 422);
         String error = "HTTP " + status + ": " + truncate(responseBody);
         if (!retryable) {
             LOG.error("server rejected batch {} ({}); kept in the outbox as rejected", batchId, error);

@@ -46,9 +46,19 @@ public final class Vigil {
     private static int tls(String[] argv) {
         io.vigil.sim.Args args = new io.vigil.sim.Args(argv);
         if (args.has("help") || !args.has("dir")) {
-            System.err.println("usage: vigil tls --dir <data dir> [--hostnames name1,name2]\n"
-                    + "  Writes <dir>/tls/{server.p12,truststore.p12,keystore-password,ca.pem}; existing files are kept.");
+            System.err.println("usage: vigil tls --dir <data dir> [--hostnames name1,name2] [--issue <name>]\n"
+                    + "  Writes <dir>/tls/{server.p12,truststore.p12,keystore-password,ca.pem}; existing files are kept.\n"
+                    + "  --issue <name>: also a certificate signed by that dev CA, for a broker (--hostnames) or an MQTT\n"
+                    + "  client: <dir>/tls/<name>.p12 (password: keystore-password), <name>.crt.pem, <name>.key.pem.");
             return args.has("help") ? 0 : 2;
+        }
+        if (args.has("issue")) {
+            io.vigil.boot.DevTls.Issued issued = io.vigil.boot.DevTls.issue(java.nio.file.Path.of(args.get("dir", ".")),
+                    args.get("issue", ""), java.util.Arrays.stream(args.get("hostnames", "").split(","))
+                            .map(String::trim).filter(h -> !h.isEmpty()).toList());
+            System.out.println("PKCS12      " + issued.p12() + "\ncertificate " + issued.certPem() + "\nkey         "
+                    + issued.keyPem());
+            return 0;
         }
         io.vigil.boot.DevTls.Material m = io.vigil.boot.DevTls.ensure(java.nio.file.Path.of(args.get("dir", ".")),
                 java.util.Arrays.stream(args.get("hostnames", "").split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList());

@@ -107,6 +107,11 @@ public final class DevTls {
             trust.load(null, null);
             trust.setCertificateEntry("vigil-dev-ca", ca);
             store(trust, trustStore, password);
+            // The CA's key, owner-only, so `vigil tls --issue` can sign broker and client certificates later.
+            KeyStore caStore = KeyStore.getInstance("PKCS12");
+            caStore.load(null, null);
+            caStore.setKeyEntry("vigil-dev-ca", caKeys.getPrivate(), password.toCharArray(), new Certificate[] {ca});
+            store(caStore, dir.resolve("ca-key.p12"), password);
             StringWriter pem = new StringWriter();
             try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
                 writer.writeObject(ca);
@@ -115,6 +120,108 @@ public final class DevTls {
             return new Material(keyStore, trustStore, caPem, password);
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new StartupException("cannot create the development TLS material in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A certificate issued by the dev CA: PKCS12 (key and chain) and the same as PEM files. */
+    public record Issued(Path p12, Path certPem, Path keyPem, String password) {
+    }
+
+    /**
+     * Issues a certificate signed by the development CA of {@code dataDir} (made by {@link #ensure}) for a
+     * broker or an MQTT client: {@code <data>/tls/<name>.p12}, {@code <name>.crt.pem}, {@code <name>.key.pem}.
+     */
+    public static Issued issue(Path dataDir, String name, List<String> dnsNames) {
+        if (!name.matches("^[a-z0-9][a-z0-9_-]{0,63}$")) {
+            throw new StartupException("certificate names look like device ids, got '" + name + "'");
+        }
+        Material material = ensure(dataDir);
+        Path dir = material.keyStore().getParent();
+        Path caKeyStore = dir.resolve("ca-key.p12");
+        if (!Files.exists(caKeyStore)) {
+            throw new StartupException(caKeyStore + " is missing: this data dir's CA predates issuing; start from a new one");
+        }
+        try {
+            KeyStore caStore = load(caKeyStore, material.password());
+            java.security.PrivateKey caKey = (java.security.PrivateKey) caStore.getKey("vigil-dev-ca",
+                    material.password().toCharArray());
+            X509Certificate ca = (X509Certificate) caStore.getCertificate("vigil-dev-ca");
+            KeyPair caKeys = new KeyPair(ca.getPublicKey(), caKey);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(256);
+            KeyPair keys = generator.generateKeyPair();
+            List<GeneralName> names = new ArrayList<>();
+            names.add(new GeneralName(GeneralName.dNSName, name));
+            for (String dns : dnsNames) {
+                if (dns.matches("^[0-9.]+$")) {
+                    names.add(new GeneralName(GeneralName.iPAddress, dns));
+                } else if (!dns.isBlank() && !dns.equals(name)) {
+                    names.add(new GeneralName(GeneralName.dNSName, dns.trim()));
+                }
+            }
+            X509Certificate cert = certificate(new X500Name("CN=" + name), keys,
+                    X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), caKeys, false, names);
+            KeyStore p12 = KeyStore.getInstance("PKCS12");
+            p12.load(null, null);
+            p12.setKeyEntry(name, keys.getPrivate(), material.password().toCharArray(), new Certificate[] {cert, ca});
+            Path p12Path = dir.resolve(name + ".p12");
+            store(p12, p12Path, material.password());
+            StringWriter certPem = new StringWriter();
+            try (JcaPEMWriter writer = new JcaPEMWriter(certPem)) {
+                writer.writeObject(cert);
+            }
+            Path certPath = dir.resolve(name + ".crt.pem");
+            Files.writeString(certPath, certPem.toString());
+            StringWriter keyPem = new StringWriter();
+            try (JcaPEMWriter writer = new JcaPEMWriter(keyPem)) {
+                writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null));
+            }
+            Path keyPath = dir.resolve(name + ".key.pem");
+            Files.deleteIfExists(keyPath);
+            writePrivate(keyPath, keyPem.toString());
+            return new Issued(p12Path, certPath, keyPath, material.password());
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new StartupException("cannot issue a certificate for " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * TLS for the MQTT connection: trust the PEM CA given (else this data dir's dev CA) and present the
+     * client certificate of {@code clientKeyStore} (PKCS12) when one is given.
+     */
+    public static javax.net.ssl.SSLSocketFactory mqttSocketFactory(Material material, Path caPem, Path clientKeyStore,
+            String clientPassword) {
+        try {
+            KeyStore trust;
+            if (caPem != null) {
+                trust = KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+                try (InputStream in = Files.newInputStream(caPem)) {
+                    int i = 0;
+                    for (Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                        trust.setCertificateEntry("mqtt-ca-" + i++, c);
+                    }
+                }
+            } else {
+                trust = load(material.trustStore(), material.password());
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.KeyManager[] keyManagers = null;
+            if (clientKeyStore != null) {
+                KeyStore client = load(clientKeyStore, clientPassword);
+                javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(client, clientPassword.toCharArray());
+                keyManagers = kmf.getKeyManagers();
+            }
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keyManagers, tmf.getTrustManagers(), new SecureRandom());
+            return context.getSocketFactory();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new StartupException("cannot set up TLS for MQTT (VIGIL_MQTT_CA, VIGIL_MQTT_CLIENT_KEYSTORE): "
+                    + e.getMessage(), e);
         }
     }
 

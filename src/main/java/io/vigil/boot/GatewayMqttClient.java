@@ -27,21 +27,84 @@ public final class GatewayMqttClient extends MqttClient {
     }
 
     /** A durable-session client for the gateway. */
-    public static GatewayMqttClient durable(String brokerUrl, String clientId, long sessionExpirySeconds, int receiveMaximum)
-            throws MqttException {
+    public static GatewayMqttClient durable(String brokerUrl, String clientId, long sessionExpirySeconds, int receiveMaximum,
+            javax.net.SocketFactory socketFactory) throws MqttException {
         MqttConnectionOptions options = new MqttConnectionOptions();
+        if (socketFactory != null) {
+            options.setSocketFactory(socketFactory); // ssl:// with our trust store and, optionally, a client certificate
+            options.setHttpsHostnameVerificationEnabled(true);
+        }
         options.setCleanStart(false);
         options.setSessionExpiryInterval(sessionExpirySeconds);
         options.setReceiveMaximum(receiveMaximum);
         options.setAutomaticReconnect(true);
         options.setMaxReconnectDelay(10_000);
+        // A reconnect that hears no CONNACK gives up after 10 s and tries again (default 30 s).
+        options.setConnectionTimeout(10);
         options.setKeepAliveInterval(30);
         return new GatewayMqttClient(brokerUrl, clientId, options);
     }
 
+    /** Subscriptions made, to make again after a reconnect the broker answered without our session. */
+    private final java.util.Map<String, Integer> subscriptions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public org.eclipse.paho.mqttv5.client.IMqttToken subscribe(String topicFilter, int qos) throws MqttException {
+        subscriptions.put(topicFilter, qos);
+        return super.subscribe(topicFilter, qos);
+    }
+
+    /**
+     * Sets the consumer's callback, wrapped so that a reconnect subscribes again: a broker that lost our session
+     * (restarted without persistence, or it expired) would otherwise send us nothing more, silently. With the
+     * session kept, subscribing again changes nothing. Then connects (see the class comment).
+     */
     @Override
     public void setCallback(MqttCallback callback) {
-        super.setCallback(callback);
+        super.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse response) {
+                callback.disconnected(response);
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+                callback.mqttErrorOccurred(exception);
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) throws Exception {
+                callback.messageArrived(topic, message);
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+                callback.deliveryComplete(token);
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverUri) {
+                if (reconnect && !subscriptions.isEmpty()) {
+                    // Not on Paho's callback thread: a blocking subscribe there would wait on itself.
+                    Thread resubscribe = new Thread(() -> subscriptions.forEach((topic, qos) -> {
+                        try {
+                            GatewayMqttClient.super.subscribe(topic, qos);
+                        } catch (MqttException e) {
+                            org.slf4j.LoggerFactory.getLogger(GatewayMqttClient.class)
+                                    .warn("cannot subscribe again to {} after reconnecting: {}", topic, e.getMessage());
+                        }
+                    }), "mqtt-resubscribe");
+                    resubscribe.setDaemon(true);
+                    resubscribe.start();
+                }
+                callback.connectComplete(reconnect, serverUri);
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+                callback.authPacketArrived(reasonCode, properties);
+            }
+        });
         if (!isConnected()) {
             try {
                 connect(options);

@@ -105,12 +105,24 @@ public final class VigilApp implements AutoCloseable {
         camel.setProperty("camel.component.https.use-global-ssl-context-parameters", "true");
         camel.setProperty("camel.component.vertx-websocket.use-global-ssl-context-parameters", "true");
         camel.setProperty("camel.component.paho-mqtt5.broker-url", config.get("vigil.mqtt.effective-url"));
+        javax.net.ssl.SSLSocketFactory mqttTls = null;
+        if (config.get("vigil.mqtt.effective-url").startsWith("ssl://")) {
+            // MQTT over TLS: the broker's CA (VIGIL_MQTT_CA, else the dev CA) and, if given, our client certificate.
+            mqttTls = DevTls.mqttSocketFactory(tls,
+                    config.isSet("vigil.mqtt.ca") ? Path.of(config.get("vigil.mqtt.ca")) : null,
+                    config.isSet("vigil.mqtt.client-keystore") ? Path.of(config.get("vigil.mqtt.client-keystore")) : null,
+                    config.get("vigil.mqtt.client-keystore-password"));
+            camel.setProperty("camel.component.paho-mqtt5.socket-factory", "#mqttSocketFactory");
+        }
         camel.setProperty("camel.main.routes-include-pattern", routesFor(gateway, server, ledger != null));
 
         main = new Main();
         main.setOverrideProperties(camel);
         main.bind("vertx", vertx);
         main.bind("dataSource", dataSource);
+        if (mqttTls != null) {
+            main.bind("mqttSocketFactory", mqttTls);
+        }
         if (ledger != null) {
             main.bind("ledgerConnector", ledger);
         }

@@ -92,7 +92,8 @@ public class VigilBeans implements CamelConfiguration {
             try {
                 registry.bind("gatewayMqttClient", GatewayMqttClient.durable(prop(p, "vigil.mqtt.effective-url"),
                         prop(p, "vigil.mqtt.client-id"), Long.parseLong(prop(p, "vigil.mqtt.session-expiry-s")),
-                        intProp(p, "vigil.mqtt.receive-maximum")));
+                        intProp(p, "vigil.mqtt.receive-maximum"),
+                        registry.lookupByNameAndType("mqttSocketFactory", javax.net.SocketFactory.class)));
             } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
                 throw new IllegalStateException("cannot create the gateway MQTT client: " + e.getMessage(), e);
             }

@@ -15,10 +15,18 @@ final class Devices implements AutoCloseable {
     private final String topic;
 
     Devices(String brokerUrl, String topic) throws MqttException {
+        this(brokerUrl, topic, null);
+    }
+
+    /** Over TLS ({@code ssl://}) with the given socket factory (trust, and a client certificate if it has one). */
+    Devices(String brokerUrl, String topic, javax.net.SocketFactory tls) throws MqttException {
         this.topic = topic;
         client = new MqttClient(brokerUrl, "it-devices-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setAutomaticReconnect(true);
+        if (tls != null) {
+            options.setSocketFactory(tls);
+        }
         client.connect(options);
     }
 

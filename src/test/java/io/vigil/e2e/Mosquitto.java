@@ -21,10 +21,17 @@ final class Mosquitto implements AutoCloseable {
     private Process process;
 
     Mosquitto(Path dir) throws IOException {
+        this(dir, "");
+    }
+
+    /** {@code listenerOptions}: lines for the listener (TLS files, require_certificate, ...). */
+    Mosquitto(Path dir, String listenerOptions) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir);
         conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
+        // Run as root, Mosquitto drops to user mosquitto and then cannot write its persistence file here.
+        String user = "root".equals(System.getProperty("user.name")) ? "user root\n" : "";
+        Files.writeString(conf, user + "listener " + port + " 127.0.0.1\n" + listenerOptions + "allow_anonymous true\npersistence true\n"
                 + "persistence_location " + dir.toAbsolutePath() + "/\n"
                 + "max_queued_messages 0\nmax_inflight_messages 0\n");
         start();

@@ -108,6 +108,19 @@ class OutboxTest {
     }
 
     @Test
+    void a_server_still_starting_405_or_404_or_an_auth_error_is_retried_not_rejected() {
+        long now = System.currentTimeMillis() + 1000;
+        BatchForwarder.Due due = oneSealedBatch(now);
+        long at = now;
+        for (int status : new int[] {405, 404, 401, 403, 429}) {
+            assertThat(forwarder.answered(due.batchId(), status, "", at)).as("HTTP " + status).isFalse();
+            assertThat(outbox()).singleElement().satisfies(b -> assertThat(b.get("state")).isNotEqualTo("rejected"));
+            at += 60_000;
+        }
+        assertThat(forwarder.next(Long.MAX_VALUE).batchId()).isEqualTo(due.batchId());
+    }
+
+    @Test
     void a_batch_the_server_refuses_as_invalid_is_kept_as_rejected_not_dropped() {
         long now = System.currentTimeMillis() + 1000;
         BatchForwarder.Due due = oneSealedBatch(now);
