@@ -45,20 +45,6 @@ public final class GatewayMqttClient extends MqttClient {
         return new GatewayMqttClient(brokerUrl, clientId, options);
     }
 
-    /** Subscriptions made, to make again after a reconnect the broker answered without our session. */
-    private final java.util.Map<String, Integer> subscriptions = new java.util.concurrent.ConcurrentHashMap<>();
-
-    @Override
-    public org.eclipse.paho.mqttv5.client.IMqttToken subscribe(String topicFilter, int qos) throws MqttException {
-        subscriptions.put(topicFilter, qos);
-        return super.subscribe(topicFilter, qos);
-    }
-
-    /**
-     * Sets the consumer's callback, wrapped so that a reconnect subscribes again: a broker that lost our session
-     * (restarted without persistence, or it expired) would otherwise send us nothing more, silently. With the
-     * session kept, subscribing again changes nothing. Then connects (see the class comment).
-     */
     @Override
     public void setCallback(MqttCallback callback) {
         super.setCallback(new MqttCallback() {
@@ -84,20 +70,13 @@ public final class GatewayMqttClient extends MqttClient {
 
             @Override
             public void connectComplete(boolean reconnect, String serverUri) {
-                if (reconnect && !subscriptions.isEmpty()) {
-                    // Not on Paho's callback thread: a blocking subscribe there would wait on itself.
-                    Thread resubscribe = new Thread(() -> subscriptions.forEach((topic, qos) -> {
-                        try {
-                            GatewayMqttClient.super.subscribe(topic, qos);
-                        } catch (MqttException e) {
-                            org.slf4j.LoggerFactory.getLogger(GatewayMqttClient.class)
-                                    .warn("cannot subscribe again to {} after reconnecting: {}", topic, e.getMessage());
-                        }
-                    }), "mqtt-resubscribe");
-                    resubscribe.setDaemon(true);
-                    resubscribe.start();
+                if (!reconnect) {
+                    callback.connectComplete(false, serverUri);
+                    return;
                 }
-                callback.connectComplete(reconnect, serverUri);
+                Thread resubscribe = new Thread(() -> callback.connectComplete(true, serverUri), "mqtt-reconnected");
+                resubscribe.setDaemon(true);
+                resubscribe.start();
             }
 
             @Override
