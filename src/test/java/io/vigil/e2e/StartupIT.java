@@ -37,4 +37,31 @@ class StartupIT {
         assertThat((int) result[0]).isEqualTo(2);
         assertThat((String) result[1]).contains("VIGIL_ROLE must be all, gateway or server, got 'both'");
     }
+
+    @Test
+    void a_ledger_node_without_a_writer_key_names_the_missing_variable() throws Exception {
+        VigilProcess app = new VigilProcess(Files.createTempDirectory("vigil-startup-it-"))
+                .with("VIGIL_ETH_URL", "http://127.0.0.1:1");
+        Object[] result = app.runToExit();
+        assertThat((int) result[0]).isEqualTo(2);
+        assertThat((String) result[1]).contains("VIGIL_ETH_URL is set, so VIGIL_ETH_PRIVATE_KEY must hold");
+    }
+
+    @Test
+    void a_missing_dev_chain_says_how_to_install_it_or_use_another_node() throws Exception {
+        VigilProcess app = new VigilProcess(Files.createTempDirectory("vigil-startup-it-"))
+                .with("VIGIL_LEDGER_GANACHE", "/nonexistent/ganache");
+        Object[] result = app.runToExit();
+        assertThat((int) result[0]).isEqualTo(2);
+        assertThat((String) result[1]).contains("the dev chain needs /nonexistent/ganache").contains("VIGIL_ETH_URL");
+    }
+
+    @Test
+    void a_malformed_data_key_names_its_variable() throws Exception {
+        VigilProcess app = new VigilProcess(Files.createTempDirectory("vigil-startup-it-"))
+                .with("VIGIL_DATA_KEY", "c2hvcnQ");
+        Object[] result = app.runToExit();
+        assertThat((int) result[0]).isEqualTo(2);
+        assertThat((String) result[1]).contains("VIGIL_DATA_KEY must hold 32 bytes");
+    }
 }
