@@ -28,7 +28,10 @@ public final class Fleet implements AutoCloseable {
     private final Path groundTruth;
     private final Random random;
     private final int heartbeatEvery;
-    private final java.util.Set<String> silenced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Silent devices and until when (epoch ms). */
+    private final java.util.Map<String, Long> silenced = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long a silent-device attack keeps a device quiet. */
+    public static final long SILENCE_MS = 30_000;
 
     public Fleet(List<SimDevice> devices, String brokerUrl, String clientId, String topic, Path groundTruth, long seed,
             int heartbeatEvery) {
@@ -55,8 +58,12 @@ public final class Fleet implements AutoCloseable {
     /** One normal packet from every device that is not silenced. */
     public void tick(long now) {
         for (SimDevice device : devices) {
-            if (silenced.contains(device.id())) {
-                continue;
+            Long until = silenced.get(device.id());
+            if (until != null) {
+                if (now < until) {
+                    continue;
+                }
+                silenced.remove(device.id());
             }
             boolean heartbeat = heartbeatEvery > 0 && device.nextSequence() % heartbeatEvery == 0;
             publish(heartbeat ? device.heartbeat(now) : device.telemetry(now));
@@ -90,19 +97,7 @@ public final class Fleet implements AutoCloseable {
                     publish(device.telemetry(now));
                 }
             }
-            case SENSOR_SPIKE -> publish(device.telemetryWith(now, null, null, 95.0));
-            case CPU_HIJACK -> {
-                for (int i = 0; i < 5; i++) {
-                    publish(device.telemetryWith(now + i, 97.0 + random.nextDouble() * 3, null, null));
-                }
-            }
-            case BATTERY_DRAIN -> {
-                double level = 40;
-                for (int i = 0; i < 5; i++) {
-                    level -= 6;
-                    publish(device.telemetryWith(now + i, null, level, null));
-                }
-            }
+            case SENSOR_SPIKE, CPU_HIJACK, BATTERY_DRAIN -> device.mlAttack(attack, now, random).forEach(this::publish);
             case CLOCK_SKEW -> publish(device.skewed(now, 3_600_000L));
             case UNKNOWN_DEVICE -> {
                 SimDevice stranger = new SimDevice("rogue-" + Integer.toHexString(random.nextInt(0xffff)), 0, 1);
@@ -111,9 +106,14 @@ public final class Fleet implements AutoCloseable {
                 publish(stranger.telemetry(now));
             }
             case MALFORMED_JSON -> publish("{\"device_id\": \"" + device.id() + "\", \"type\": \"telemetry\", \"seq");
-            case SILENT_DEVICE -> silenced.add(device.id());
+            case SILENT_DEVICE -> {
+                // Silent for a while, then back: the first packet after the gap is the one to flag.
+                silenced.put(device.id(), now + SILENCE_MS);
+                first = device.nextSequence();
+            }
         }
         long last = attack == Attack.REPLAY || attack == Attack.UNKNOWN_DEVICE || attack == Attack.MALFORMED_JSON
+                || attack == Attack.SILENT_DEVICE
                 ? first : Math.max(first, device.nextSequence() - 1);
         record(attack, deviceId, first, last, now);
         return true;

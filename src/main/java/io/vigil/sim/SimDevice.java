@@ -21,15 +21,26 @@ public final class SimDevice {
     private final Ed25519PrivateKeyParameters key;
     private final Random random;
     private final Deque<String> history = new ArrayDeque<>();
+    private final boolean signing;
     private long sequence;
     private double battery;
 
     public SimDevice(String id, long firstSequence, long seed) {
+        this(id, firstSequence, seed, true);
+    }
+
+    /** A device whose packets carry no signature, for offline scenarios (ML training and evaluation). */
+    public static SimDevice unsigned(String id, long seed) {
+        return new SimDevice(id, 0, seed, false);
+    }
+
+    private SimDevice(String id, long firstSequence, long seed, boolean signing) {
+        this.signing = signing;
         this.id = id;
         this.key = Ed25519.demoKey(id);
         this.sequence = firstSequence;
         this.random = new Random(seed ^ id.hashCode());
-        this.battery = 70 + random.nextDouble() * 30;
+        this.battery = 15 + random.nextDouble() * 85;
     }
 
     public String id() {
@@ -47,14 +58,20 @@ public final class SimDevice {
     /** A normal telemetry packet at {@code now}. */
     public synchronized String telemetry(long now) {
         ObjectNode p = base("telemetry", now, cpu(), drain(0.002));
+        sensors(p, now, null);
+        return signAndKeep(p);
+    }
+
+    /** The day's profile: a temperature cycle, humidity against it, daylight, occasional motion. */
+    private void sensors(ObjectNode p, long now, Double temperature) {
         ObjectNode s = p.putObject("sensors");
         double hour = (now / 3_600_000.0) % 24;
         double day = Math.sin(2 * Math.PI * (hour - 9) / 24);
-        s.put("temperature", round(21 + 4 * day + random.nextGaussian() * 0.3));
+        double normal = round(21 + 4 * day + random.nextGaussian() * 0.3);
+        s.put("temperature", temperature != null ? temperature : normal);
         s.put("humidity", round(clamp(48 - 9 * day + random.nextGaussian(), 5, 95)));
         s.put("light", round(Math.max(0, 600 * Math.sin(Math.PI * (hour - 6) / 12)) + random.nextDouble() * 5));
         s.put("motion", random.nextDouble() < 0.05 ? 1 : 0);
-        return signAndKeep(p);
     }
 
     /** A heartbeat packet (empty sensors). */
@@ -64,17 +81,40 @@ public final class SimDevice {
         return signAndKeep(p);
     }
 
-    /** A telemetry packet with chosen values, validly signed (sensor spike, cpu hijack, battery drain attacks). */
-    public synchronized String telemetryWith(long now, Double cpuUsage, Double batteryLevel, Double temperature) {
+    /**
+     * The packets of an attack only the ML stage can see (validly signed, in range): a 95 °C spike, five packets
+     * of a hijacked cpu at 97-100 %, or five of a battery drained 6 points each; null for any other attack.
+     */
+    public synchronized java.util.List<String> mlAttack(Attack attack, long now, Random chance) {
+        java.util.List<String> packets = new java.util.ArrayList<>();
+        switch (attack) {
+            case SENSOR_SPIKE -> packets.add(telemetryWith(now, null, null, 95.0));
+            case CPU_HIJACK -> {
+                for (int i = 0; i < 5; i++) {
+                    packets.add(telemetryWith(now + i, 97.0 + chance.nextDouble() * 3, null, null));
+                }
+            }
+            case BATTERY_DRAIN -> {
+                double level = Math.min(battery, 40);
+                for (int i = 0; i < 5; i++) {
+                    level = Math.max(0, level - 6);
+                    packets.add(telemetryWith(now + i, null, level, null));
+                }
+            }
+            default -> {
+                return null;
+            }
+        }
+        return packets;
+    }
+
+    /** A telemetry packet with chosen values and the day's profile for the rest, validly signed. */
+    private String telemetryWith(long now, Double cpuUsage, Double batteryLevel, Double temperature) {
         if (batteryLevel != null) {
             battery = batteryLevel;
         }
-        ObjectNode p = base("telemetry", now, cpuUsage != null ? cpuUsage : cpu(), round(battery));
-        ObjectNode s = p.putObject("sensors");
-        s.put("temperature", temperature != null ? temperature : round(21 + random.nextGaussian() * 0.3));
-        s.put("humidity", round(45 + random.nextGaussian()));
-        s.put("light", round(300 + random.nextDouble() * 10));
-        s.put("motion", 0);
+        ObjectNode p = base("telemetry", now, cpuUsage != null ? round(cpuUsage) : cpu(), round(battery));
+        sensors(p, now, temperature);
         return signAndKeep(p);
     }
 
@@ -105,6 +145,9 @@ public final class SimDevice {
     }
 
     private String signAndKeep(ObjectNode packet) {
+        if (!signing) {
+            return packet.toString();
+        }
         String signed = sign(key, packet);
         history.addLast(signed);
         if (history.size() > HISTORY) {

@@ -1,0 +1,122 @@
+package io.vigil.ml;
+
+import io.vigil.model.Packet;
+import io.vigil.model.PacketType;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one feature extractor of training, serving and evaluation: a packet's own values plus what it says
+ * against its device's recent past. {@link DeviceContext} carries that past and is updated by every call.
+ */
+public final class Features {
+
+    public static final List<String> NAMES = List.of(
+            "temperature", "humidity", "light", "motion", "cpu_usage", "battery_level",
+            "inter_arrival_ratio", "sequence_gap", "clock_skew_s", "battery_drain_per_min",
+            "temperature_dev", "cpu_dev", "heartbeat");
+    public static final int COUNT = NAMES.size();
+
+    /** Weight of the newest value in the device's moving baselines. */
+    static final double ALPHA = 0.05;
+    private static final double TEMPERATURE_FLOOR = 0.5;
+    private static final double CPU_FLOOR = 2.0;
+
+    private Features() {
+    }
+
+    /** What the features need of one packet; {@code referenceTime} is when the pipeline saw it (epoch ms). */
+    public record Observation(String deviceId, boolean heartbeat, long sequenceNo, long timestamp, double cpuUsage,
+            double batteryLevel, Map<String, Double> sensors, long referenceTime) {
+
+        public static Observation of(Packet p, long referenceTime) {
+            return new Observation(p.deviceId(), p.type() == PacketType.HEARTBEAT, p.sequenceNo(), p.timestamp(),
+                    p.cpuUsage(), p.batteryLevel(), p.sensors(), referenceTime);
+        }
+    }
+
+    /** A device's recent past as the features see it. Plain fields, so it can be stored and restored as JSON. */
+    public static final class DeviceContext {
+        public long count;
+        public long lastTimestamp;
+        public long lastSequence;
+        public double lastBattery;
+        public double meanInterArrival;
+        public double temperature;
+        public double humidity;
+        public double light;
+        public double temperatureMean;
+        public double temperatureVar;
+        public double cpuMean;
+        public double cpuVar;
+        public long temperatureCount;
+    }
+
+    /** The feature vector of {@code o} in {@link #NAMES} order; {@code ctx} is then updated with {@code o}. */
+    public static double[] extract(Observation o, DeviceContext ctx) {
+        double[] f = new double[COUNT];
+        Double t = o.sensors().get("temperature");
+        Double h = o.sensors().get("humidity");
+        Double l = o.sensors().get("light");
+        Double m = o.sensors().get("motion");
+        boolean first = ctx.count == 0;
+        // A heartbeat carries no sensors: the device's last readings stand in, so absence is not an anomaly.
+        double temperature = t != null ? t : ctx.temperature;
+        f[0] = temperature;
+        f[1] = h != null ? h : ctx.humidity;
+        f[2] = l != null ? l : ctx.light;
+        f[3] = m != null ? m : 0;
+        f[4] = o.cpuUsage();
+        f[5] = o.batteryLevel();
+        double dtSeconds = first ? 0 : Math.max(0, (o.timestamp() - ctx.lastTimestamp) / 1000.0);
+        f[6] = first || ctx.meanInterArrival <= 0 ? 1 : dtSeconds / ctx.meanInterArrival;
+        f[7] = first ? 1 : o.sequenceNo() - ctx.lastSequence;
+        f[8] = (o.referenceTime() - o.timestamp()) / 1000.0;
+        double minutes = Math.max(dtSeconds, 1.0) / 60.0;
+        f[9] = first ? 0 : (ctx.lastBattery - o.batteryLevel()) / minutes;
+        f[10] = t == null || ctx.temperatureCount == 0 ? 0
+                : (t - ctx.temperatureMean) / Math.sqrt(ctx.temperatureVar + TEMPERATURE_FLOOR * TEMPERATURE_FLOOR);
+        f[11] = first ? 0 : (o.cpuUsage() - ctx.cpuMean) / Math.sqrt(ctx.cpuVar + CPU_FLOOR * CPU_FLOOR);
+        f[12] = o.heartbeat() ? 1 : 0;
+        update(o, ctx, t, h, l, dtSeconds, first);
+        return f;
+    }
+
+    private static void update(Observation o, DeviceContext ctx, Double t, Double h, Double l, double dtSeconds,
+            boolean first) {
+        if (!first && dtSeconds > 0) {
+            ctx.meanInterArrival = ctx.meanInterArrival <= 0 ? dtSeconds
+                    : ctx.meanInterArrival + ALPHA * (dtSeconds - ctx.meanInterArrival);
+        }
+        if (t != null) {
+            if (ctx.temperatureCount == 0) {
+                ctx.temperatureMean = t;
+                ctx.temperatureVar = 0;
+            } else {
+                double d = t - ctx.temperatureMean;
+                ctx.temperatureMean += ALPHA * d;
+                ctx.temperatureVar = (1 - ALPHA) * (ctx.temperatureVar + ALPHA * d * d);
+            }
+            ctx.temperatureCount++;
+            ctx.temperature = t;
+        }
+        if (h != null) {
+            ctx.humidity = h;
+        }
+        if (l != null) {
+            ctx.light = l;
+        }
+        if (first) {
+            ctx.cpuMean = o.cpuUsage();
+            ctx.cpuVar = 0;
+        } else {
+            double d = o.cpuUsage() - ctx.cpuMean;
+            ctx.cpuMean += ALPHA * d;
+            ctx.cpuVar = (1 - ALPHA) * (ctx.cpuVar + ALPHA * d * d);
+        }
+        ctx.lastTimestamp = Math.max(ctx.lastTimestamp, o.timestamp());
+        ctx.lastSequence = Math.max(ctx.lastSequence, o.sequenceNo());
+        ctx.lastBattery = o.batteryLevel();
+        ctx.count++;
+    }
+}
