@@ -103,6 +103,7 @@ public class ApiQueries {
         Map<String, Object> counters = new LinkedHashMap<>();
         counters.put("logs", count(c, "select count(*) as n from logs where device_id = ?", id));
         counters.put("security_events", count(c, "select count(*) as n from security_events where device_id = ?", id));
+        counters.put("ml_alerts", count(c, "select count(*) as n from ml_alerts where device_id = ?", id));
         d.put("counters", counters);
         return d;
     }
@@ -157,22 +158,46 @@ public class ApiQueries {
         });
     }
 
-    /** Security alerts (one per security event) until ML alerts join them. */
+    /** Security alerts (one per security event, certain) and ML alerts (with their confidence), newest first. */
     public List<Map<String, Object>> alerts(String deviceId, Integer limit) {
+        int n = limit(limit);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> event : securityEvents(deviceId, null, limit)) {
+        for (Map<String, Object> event : securityEvents(deviceId, null, n)) {
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("id", "sec-" + event.get("id"));
             a.put("source", "security");
             a.put("kind", event.get("kind"));
             a.put("device_id", event.get("device_id"));
+            a.put("sequence_no", event.get("sequence_no"));
             a.put("detail", event.get("detail"));
             a.put("confidence", 1.0);
+            a.put("model", null);
             a.put("observed_at", event.get("observed_at"));
             a.put("tx_hash", event.get("tx_hash"));
             out.add(a);
         }
-        return out;
+        List<Map<String, Object>> ml = Tx.read(dataSource, c -> Tx.rows(c, "select id, device_id, sequence_no, batch_id,"
+                + " leaf_index, confidence, model, detail, observed_at, tx_hash from ml_alerts"
+                + " where (cast(? as varchar) is null or device_id = ?) order by id desc limit ?", deviceId, deviceId, n));
+        for (Map<String, Object> row : ml) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("id", "ml-" + row.get("id"));
+            a.put("source", "ml");
+            a.put("kind", "ml_anomaly");
+            a.put("device_id", row.get("device_id"));
+            a.put("sequence_no", row.get("sequence_no"));
+            a.put("detail", row.get("detail"));
+            a.put("confidence", row.get("confidence"));
+            a.put("model", row.get("model"));
+            a.put("batch_id", String.valueOf(row.get("batch_id")));
+            a.put("leaf_index", row.get("leaf_index"));
+            a.put("observed_at", row.get("observed_at"));
+            a.put("tx_hash", row.get("tx_hash"));
+            out.add(a);
+        }
+        out.sort(java.util.Comparator.comparingLong((Map<String, Object> a) -> ((Number) a.get("observed_at")).longValue())
+                .reversed());
+        return out.size() > n ? new ArrayList<>(out.subList(0, n)) : out;
     }
 
     /** The quarantined payload, decrypted for the reader; rows from before encryption are returned as stored. */
@@ -376,7 +401,10 @@ public class ApiQueries {
             s.put("security_events", security);
             s.put("batches", count(c, "select count(*) as n from batches"));
             s.put("anchored", count(c, "select count(*) as n from batches where anchor_tx_hash is not null"));
-            s.put("alerts", count(c, "select count(*) as n from security_events"));
+            s.put("alerts", count(c, "select count(*) as n from security_events")
+                    + count(c, "select count(*) as n from ml_alerts"));
+            s.put("ml_alerts", count(c, "select count(*) as n from ml_alerts"));
+            s.put("ml_anomalous_logs", count(c, "select count(*) as n from logs where ml_label = 'anomalous'"));
             return s;
         });
     }

@@ -42,8 +42,23 @@ public class BatchStore {
         }
     }
 
-    /** One stored log with its place in its batch. */
-    public record StoredLog(UUID batchId, int leafIndex, long storedAt, Packet packet) {
+    /** One stored log with its place in its batch, and its ML verdict (null when ML is off). */
+    public record StoredLog(UUID batchId, int leafIndex, long storedAt, Packet packet, Verdict verdict, Long alertId) {
+    }
+
+    /** The ML verdict of one log: label, anomaly confidence 0-1, the deciding model, and whether it is an alert. */
+    public record Verdict(String label, double score, String model, boolean alert, String detail) {
+    }
+
+    /**
+     * A batch that passed every check, not yet stored: {@code known} if its batch_id is already stored (a
+     * resend); {@code verdicts} once the ML stage has scored it.
+     */
+    public record Parsed(UUID batchId, String gatewayId, long createdAt, String batchHash, JsonNode logs,
+            List<Packet> packets, boolean known, List<Verdict> verdicts) {
+        public Parsed withVerdicts(List<Verdict> v) {
+            return new Parsed(batchId, gatewayId, createdAt, batchHash, logs, packets, known, List.copyOf(v));
+        }
     }
 
     private final DataSource dataSource;
@@ -58,7 +73,8 @@ public class BatchStore {
         this.ledger = ledger;
     }
 
-    public Outcome store(byte[] body, long now) {
+    /** Parses and checks a gateway batch (400/422 on anything wrong); nothing is stored yet. */
+    public Parsed parse(byte[] body) {
         JsonNode tree;
         try {
             tree = CanonicalJson.parse(body);
@@ -101,10 +117,23 @@ public class BatchStore {
             throw new ApiException(422, "batch_hash does not match the logs",
                     Map.of("batch_hash", batchHash, "recomputed_hash", recomputed));
         }
+        boolean known = !Tx.read(dataSource, c -> Tx.rows(c, "select 1 as x from batches where batch_id = ?", batchId))
+                .isEmpty();
+        return new Parsed(batchId, gatewayId, createdAt.asLong(), batchHash, logs, packets, known, null);
+    }
+
+    /** Stores a parsed batch, its logs with their verdicts, its ML alerts and its ledger rows, once per batch_id. */
+    public Outcome store(Parsed batch, long now) {
+        UUID batchId = batch.batchId();
+        String gatewayId = batch.gatewayId();
+        String batchHash = batch.batchHash();
+        List<Packet> packets = batch.packets();
+        JsonNode logs = batch.logs();
+        List<Verdict> verdicts = batch.verdicts();
         return Tx.inTransaction(dataSource, c -> {
             int inserted = Tx.update(c, "insert into batches (batch_id, gateway_id, created_at, received_at, log_count,"
                     + " batch_hash) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
-                    batchId, gatewayId, createdAt.asLong(), now, packets.size(), batchHash);
+                    batchId, gatewayId, batch.createdAt(), now, packets.size(), batchHash);
             if (inserted == 0) {
                 String known = (String) Tx.rows(c, "select batch_hash from batches where batch_id = ?", batchId)
                         .get(0).get("batch_hash");
@@ -115,8 +144,8 @@ public class BatchStore {
             }
             List<StoredLog> stored = new ArrayList<>(packets.size());
             try (PreparedStatement insert = c.prepareStatement("insert into logs (device_id, sequence_no, type,"
-                    + " device_timestamp, cpu_usage, battery_level, sensors, sig, canonical, batch_id, leaf_index, stored_at)"
-                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " device_timestamp, cpu_usage, battery_level, sensors, sig, canonical, batch_id, leaf_index, stored_at,"
+                    + " ml_label, ml_score, ml_model) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < packets.size(); i++) {
                     Packet p = packets.get(i);
                     insert.setString(1, p.deviceId());
@@ -131,8 +160,16 @@ public class BatchStore {
                     insert.setObject(10, batchId);
                     insert.setInt(11, i);
                     insert.setLong(12, now);
+                    Verdict v = verdicts == null ? null : verdicts.get(i);
+                    insert.setString(13, v == null ? null : v.label());
+                    if (v == null) {
+                        insert.setNull(14, java.sql.Types.DOUBLE);
+                    } else {
+                        insert.setDouble(14, v.score());
+                    }
+                    insert.setString(15, v == null ? null : v.model());
                     insert.addBatch();
-                    stored.add(new StoredLog(batchId, i, now, p));
+                    stored.add(new StoredLog(batchId, i, now, p, v, null));
                 }
                 insert.executeBatch();
             } catch (SQLException e) {
@@ -154,10 +191,25 @@ public class BatchStore {
                 }
                 seen.executeBatch();
             }
-            // Ledger outbox, in this transaction: the anchor, then +1 trust per valid heartbeat (summed per device:
-            // all deltas are +1, so the clamped result is the same as one at a time). The max anomaly score stays
-            // 0 until ML verdicts exist.
-            ledger.anchor(c, batchId, gatewayId, batchHash, createdAt.asLong(), packets.size(), 0, now);
+            // ML alerts, each an incident on the ledger (without a trust penalty: a statistical verdict can be
+            // wrong, and trust gates commands; typed security events carry the −20).
+            int maxScore = 0;
+            for (int i = 0; verdicts != null && i < verdicts.size(); i++) {
+                Verdict v = verdicts.get(i);
+                maxScore = Math.max(maxScore, basisPoints(v.score()));
+                if (v.alert()) {
+                    Packet p = packets.get(i);
+                    long alertId = Tx.insertReturningId(c, "insert into ml_alerts (device_id, sequence_no, batch_id,"
+                            + " leaf_index, confidence, model, detail, observed_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                            p.deviceId(), p.sequenceNo(), batchId, i, v.score(), v.model(), v.detail(), now);
+                    ledger.mlIncident(c, p.deviceId(), gatewayId, batchHash, now, basisPoints(v.score()), alertId, now);
+                    stored.set(i, new StoredLog(batchId, i, now, p, v, alertId));
+                }
+            }
+            // Ledger outbox, in this transaction: the anchor with the batch's largest anomaly score, then +1 trust
+            // per valid heartbeat (summed per device: all deltas are +1, so the clamped result is the same as one
+            // at a time).
+            ledger.anchor(c, batchId, gatewayId, batchHash, batch.createdAt(), packets.size(), maxScore, now);
             Map<String, Integer> heartbeats = new java.util.TreeMap<>();
             for (Packet p : packets) {
                 if (p.type() == io.vigil.model.PacketType.HEARTBEAT) {
@@ -169,6 +221,10 @@ public class BatchStore {
             }
             return new Outcome(false, batchId, batchHash, stored);
         });
+    }
+
+    static int basisPoints(double score) {
+        return (int) Math.round(Math.max(0, Math.min(1, score)) * LedgerOutbox.CERTAIN);
     }
 
     private static String sensorsJson(ObjectNode log) {

@@ -70,9 +70,27 @@ public class EventStream {
             m.put("batch_id", log.batchId().toString());
             m.put("leaf_index", log.leafIndex());
             m.put("stored_at", log.storedAt());
-            m.put("label", null);
-            m.put("score", null);
+            m.put("label", log.verdict() == null ? null : log.verdict().label());
+            m.put("score", log.verdict() == null ? null : log.verdict().score());
+            m.put("model", log.verdict() == null ? null : log.verdict().model());
             sink.accept(m);
+        }
+        for (StoredLog log : stored) {
+            if (log.verdict() != null && log.verdict().alert()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("type", "alert");
+                m.put("id", "ml-" + log.alertId());
+                m.put("source", "ml");
+                m.put("kind", "ml_anomaly");
+                m.put("device_id", log.packet().deviceId());
+                m.put("sequence_no", log.packet().sequenceNo());
+                m.put("detail", log.verdict().detail());
+                m.put("confidence", log.verdict().score());
+                m.put("model", log.verdict().model());
+                m.put("observed_at", log.storedAt());
+                m.put("tx_hash", null);
+                sink.accept(m);
+            }
         }
     }
 
@@ -83,8 +101,10 @@ public class EventStream {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "alert");
+        m.put("id", "sec-" + id);
         m.put("alert_id", id);
         m.put("source", "security");
+        m.put("confidence", 1.0);
         m.put("kind", event.kind().wire());
         m.put("device_id", event.deviceId());
         m.put("sequence_no", event.sequenceNo());
@@ -109,13 +129,13 @@ public class EventStream {
     }
 
     /** An alert's incident recorded on-chain (its tx hash for the alert list). */
-    public void incidentRecorded(Number securityEventId, String deviceId, String kind, String txHash, long block) {
+    public void incidentRecorded(String alertId, String deviceId, String kind, String txHash, long block) {
         if (connections.isEmpty()) {
             return;
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "incident");
-        m.put("alert_id", securityEventId == null ? null : securityEventId.longValue());
+        m.put("alert_id", alertId);
         m.put("device_id", deviceId);
         m.put("kind", kind);
         m.put("tx_hash", txHash);

@@ -16,7 +16,10 @@ public class HealthCheck {
     private final URI broker;
     private final io.vigil.ledger.LedgerConnector ledger;
 
-    public HealthCheck(DataSource dataSource, String brokerUrl, io.vigil.ledger.LedgerConnector ledger) {
+    private final MlEnricher ml;
+
+    public HealthCheck(DataSource dataSource, String brokerUrl, io.vigil.ledger.LedgerConnector ledger, MlEnricher ml) {
+        this.ml = ml;
         this.dataSource = dataSource;
         this.broker = URI.create(brokerUrl);
         this.ledger = ledger;
@@ -27,7 +30,7 @@ public class HealthCheck {
         parts.put("database", database());
         parts.put("broker", broker());
         parts.put("ledger", ledger());
-        parts.put("ml", Map.of("status", "not_configured"));
+        parts.put("ml", ml == null ? Map.of("status", "not_configured") : ml.describe());
         boolean up = parts.values().stream().map(p -> ((Map<?, ?>) p).get("status"))
                 .allMatch(s -> "up".equals(s) || "not_configured".equals(s));
         Map<String, Object> report = new LinkedHashMap<>();

@@ -85,6 +85,26 @@ public class LedgerOutbox {
         }
     }
 
+    /** An ML incident (kind {@code ml_anomaly}): recorded on-chain like a security one, but without a trust delta. */
+    public void mlIncident(Connection c, String deviceId, String gatewayId, String batchHash, long at, int score,
+            long mlAlertId, long now) throws SQLException {
+        if (!enabled) {
+            return;
+        }
+        try (var s = c.prepareStatement("insert into ledger_outbox (kind, device_id, gateway_id, batch_hash, event_time,"
+                + " score, incident_kind, ml_alert_id, state, created_at)"
+                + " values ('incident', ?, ?, ?, ?, ?, 'ml_anomaly', ?, 'pending', ?)")) {
+            s.setString(1, deviceId);
+            s.setString(2, gatewayId);
+            s.setString(3, batchHash);
+            s.setLong(4, at);
+            s.setInt(5, score);
+            s.setLong(6, mlAlertId);
+            s.setLong(7, now);
+            s.executeUpdate();
+        }
+    }
+
     /** A trust delta for a device, written only if the device is provisioned. */
     public void trust(Connection c, String deviceId, int delta, long at, long now) throws SQLException {
         if (!enabled) {

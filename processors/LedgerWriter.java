@@ -217,6 +217,8 @@ public class LedgerWriter {
                             txHash, block, r.get("batch_id"));
                 } else if ("incident".equals(r.get("kind")) && r.get("security_event_id") != null) {
                     Tx.update(c, "update security_events set tx_hash = ? where id = ?", txHash, r.get("security_event_id"));
+                } else if ("incident".equals(r.get("kind")) && r.get("ml_alert_id") != null) {
+                    Tx.update(c, "update ml_alerts set tx_hash = ? where id = ?", txHash, r.get("ml_alert_id"));
                 }
             }
             for (DeviceTrust.TrustChangedEventResponse change : changes) {
@@ -235,8 +237,10 @@ public class LedgerWriter {
             if ("anchor".equals(r.get("kind"))) {
                 events.anchored(r.get("batch_id").toString(), (String) r.get("batch_hash"), txHash, block);
             } else if ("incident".equals(r.get("kind"))) {
-                events.incidentRecorded((Number) r.get("security_event_id"), (String) r.get("device_id"),
-                        (String) r.get("incident_kind"), txHash, block);
+                Number sec = (Number) r.get("security_event_id");
+                Number ml = (Number) r.get("ml_alert_id");
+                events.incidentRecorded(sec != null ? "sec-" + sec : ml != null ? "ml-" + ml : null,
+                        (String) r.get("device_id"), (String) r.get("incident_kind"), txHash, block);
             }
         }
         for (DeviceTrust.TrustChangedEventResponse change : changes) {

@@ -28,7 +28,10 @@ export default function Alerts({ alerts, error, onRetry }) {
                 <td className={`kind kind-${a.kind}`}>{a.kind}</td>
                 <td>{a.device_id ?? <span className="muted">unreadable</span>}</td>
                 <td>{a.confidence !== null && a.confidence !== undefined ? `${Math.round(a.confidence * 100)}%` : '—'}</td>
-                <td className="detail">{a.detail}</td>
+                <td className="detail">
+                  {a.detail}
+                  {a.model && <div className="muted model">model {a.model}</div>}
+                </td>
                 <td>
                   <TxLink hash={a.tx_hash} />
                 </td>

@@ -78,12 +78,12 @@ function Dashboard({ token, role, onSignOut }) {
         setLogs((current) => [{ ...m, type: m.packet_type }, ...(current || [])].slice(0, MAX_LOGS));
       } else if (m.type === 'alert') {
         setAlerts((current) => [
-          { id: `sec-${m.alert_id}`, source: m.source, kind: m.kind, device_id: m.device_id, detail: m.detail,
-            confidence: 1.0, observed_at: m.observed_at, tx_hash: m.tx_hash },
+          { id: m.id, source: m.source, kind: m.kind, device_id: m.device_id, detail: m.detail,
+            confidence: m.confidence, model: m.model, observed_at: m.observed_at, tx_hash: m.tx_hash },
           ...(current || []),
         ]);
       } else if (m.type === 'incident' && m.alert_id !== null) {
-        setAlerts((current) => (current || []).map((a) => (a.id === `sec-${m.alert_id}` ? { ...a, tx_hash: m.tx_hash } : a)));
+        setAlerts((current) => (current || []).map((a) => (a.id === m.alert_id ? { ...a, tx_hash: m.tx_hash } : a)));
       } else if (m.type === 'trust') {
         setDevices((current) => (current || []).map((d) => (d.device_id === m.device_id ? { ...d, trust_score: m.trust_score } : d)));
         setRefreshKey((k) => k + 1);

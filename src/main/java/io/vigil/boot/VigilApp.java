@@ -269,7 +269,7 @@ public final class VigilApp implements AutoCloseable {
             }
         }
         if (server) {
-            for (String stage : new String[] {"server-ingest", "rest-api", "health", "events", "dashboard"}) {
+            for (String stage : new String[] {"server-ingest", "rest-api", "health", "events", "dashboard", "ml-state"}) {
                 include.append(",classpath:routes/").append(stage).append(".camel.yaml");
             }
             if (ledger) {

@@ -15,6 +15,7 @@ import io.vigil.processors.DeviceRegistry;
 import io.vigil.processors.EventStream;
 import io.vigil.processors.GatewayCounters;
 import io.vigil.processors.HealthCheck;
+import io.vigil.processors.MlEnricher;
 import io.vigil.processors.JsonlExporter;
 import io.vigil.processors.PacketValidator;
 import io.vigil.processors.ReplayGuard;
@@ -98,7 +99,21 @@ public class VigilBeans implements CamelConfiguration {
                 throw new IllegalStateException("cannot create the gateway MQTT client: " + e.getMessage(), e);
             }
         }
-        registry.bind("healthCheck", new HealthCheck(dataSource, prop(p, "vigil.mqtt.effective-url"), ledger));
+        MlEnricher ml = mlEnricher(p, dataSource);
+        registry.bind("mlEnricher", ml);
+        registry.bind("healthCheck", new HealthCheck(dataSource, prop(p, "vigil.mqtt.effective-url"), ledger, ml));
+    }
+
+    /** The ML stage on a server (its models loaded once, here), or a disabled one on a gateway or when switched off. */
+    private static MlEnricher mlEnricher(PropertiesComponent p, DataSource dataSource) {
+        if ("gateway".equals(prop(p, "vigil.role")) || !Boolean.parseBoolean(prop(p, "vigil.ml.enabled"))) {
+            return MlEnricher.disabled();
+        }
+        return new MlEnricher(dataSource, io.vigil.ml.OnnxModels.fromClasspath(),
+                new io.vigil.ml.StreamingModels(intProp(p, "vigil.ml.streaming.max-devices"),
+                        intProp(p, "vigil.ml.streaming.trees"), intProp(p, "vigil.ml.streaming.sample-size"),
+                        io.vigil.ml.Training.SEED),
+                Double.parseDouble(prop(p, "vigil.ml.alert-confidence")));
     }
 
     private static String prop(PropertiesComponent p, String key) {

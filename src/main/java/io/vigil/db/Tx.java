@@ -79,6 +79,22 @@ public final class Tx {
         }
     }
 
+    /** Executes an insert and returns the generated {@code id}. */
+    public static long insertReturningId(Connection connection, String sql, Object... args) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql, new String[] {"id"})) {
+            for (int i = 0; i < args.length; i++) {
+                statement.setObject(i + 1, args[i]);
+            }
+            statement.executeUpdate();
+            try (ResultSet keys = statement.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("no generated id for: " + sql);
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
     /** True for a unique-key violation (SQLState 23505 on H2 and PostgreSQL). */
     public static boolean isUniqueViolation(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

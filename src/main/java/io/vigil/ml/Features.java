@@ -72,7 +72,9 @@ public final class Features {
         f[6] = first || ctx.meanInterArrival <= 0 ? 1 : dtSeconds / ctx.meanInterArrival;
         f[7] = first ? 1 : o.sequenceNo() - ctx.lastSequence;
         f[8] = (o.referenceTime() - o.timestamp()) / 1000.0;
-        double minutes = Math.max(dtSeconds, 1.0) / 60.0;
+        // Per minute, over at least a minute: a device reporting every second must not turn the 0.01 steps of its
+        // rounded battery level into a steep drain.
+        double minutes = Math.max(dtSeconds / 60.0, 1.0);
         f[9] = first ? 0 : (ctx.lastBattery - o.batteryLevel()) / minutes;
         f[10] = t == null || ctx.temperatureCount == 0 ? 0
                 : (t - ctx.temperatureMean) / Math.sqrt(ctx.temperatureVar + TEMPERATURE_FLOOR * TEMPERATURE_FLOOR);
@@ -82,18 +84,25 @@ public final class Features {
         return f;
     }
 
+    private static double clip(double d, double var, double floor) {
+        double limit = 3 * Math.sqrt(var + floor * floor);
+        return Math.max(-limit, Math.min(limit, d));
+    }
+
     private static void update(Observation o, DeviceContext ctx, Double t, Double h, Double l, double dtSeconds,
             boolean first) {
+        // Baselines move with the device but an outlier moves them at most 3 deviations' worth (winsorised), so one
+        // attack does not make the device's next normal packets look strange.
         if (!first && dtSeconds > 0) {
             ctx.meanInterArrival = ctx.meanInterArrival <= 0 ? dtSeconds
-                    : ctx.meanInterArrival + ALPHA * (dtSeconds - ctx.meanInterArrival);
+                    : ctx.meanInterArrival + ALPHA * (Math.min(dtSeconds, 3 * ctx.meanInterArrival) - ctx.meanInterArrival);
         }
         if (t != null) {
             if (ctx.temperatureCount == 0) {
                 ctx.temperatureMean = t;
                 ctx.temperatureVar = 0;
             } else {
-                double d = t - ctx.temperatureMean;
+                double d = clip(t - ctx.temperatureMean, ctx.temperatureVar, TEMPERATURE_FLOOR);
                 ctx.temperatureMean += ALPHA * d;
                 ctx.temperatureVar = (1 - ALPHA) * (ctx.temperatureVar + ALPHA * d * d);
             }
@@ -110,7 +119,7 @@ public final class Features {
             ctx.cpuMean = o.cpuUsage();
             ctx.cpuVar = 0;
         } else {
-            double d = o.cpuUsage() - ctx.cpuMean;
+            double d = clip(o.cpuUsage() - ctx.cpuMean, ctx.cpuVar, CPU_FLOOR);
             ctx.cpuMean += ALPHA * d;
             ctx.cpuVar = (1 - ALPHA) * (ctx.cpuVar + ALPHA * d * d);
         }

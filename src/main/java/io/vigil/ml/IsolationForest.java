@@ -40,7 +40,8 @@ public final class IsolationForest {
         return Math.pow(2, -(sum / trees.size()) / c(sampleSize));
     }
 
-    public static IsolationForest train(double[][] rows, int treeCount, int sampleSize, long seed) {
+    /** Trains on the given feature columns only (the trees never split on the others). */
+    public static IsolationForest train(double[][] rows, int[] columns, int treeCount, int sampleSize, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int psi = Math.min(sampleSize, rows.length);
         int limit = (int) Math.ceil(Math.log(psi) / Math.log(2));
@@ -48,25 +49,22 @@ public final class IsolationForest {
         for (int t = 0; t < treeCount; t++) {
             int[] sample = sampleWithoutReplacement(rows.length, psi, random);
             Tree.Builder b = new Tree.Builder();
-            grow(b, b.add(), rows, sample, 0, sample.length, 0, limit, random);
+            grow(b, b.add(), rows, columns, sample, 0, sample.length, 0, limit, random);
             trees.add(b.build());
         }
         return new IsolationForest(trees, psi);
     }
 
-    private static void grow(Tree.Builder b, int node, double[][] rows, int[] idx, int from, int to, int depth,
-            int limit, SplittableRandom random) {
+    private static void grow(Tree.Builder b, int node, double[][] rows, int[] columns, int[] idx, int from, int to,
+            int depth, int limit, SplittableRandom random) {
         int n = to - from;
         if (n <= 1 || depth >= limit) {
             b.leaf(node, depth + c(n));
             return;
         }
-        int features = rows[0].length;
+        int features = columns.length;
         // Try features in a random order until one is not constant in this node.
-        int[] order = new int[features];
-        for (int i = 0; i < features; i++) {
-            order[i] = i;
-        }
+        int[] order = columns.clone();
         for (int k = 0; k < features; k++) {
             int j = k + random.nextInt(features - k);
             int f = order[j];
@@ -94,8 +92,8 @@ public final class IsolationForest {
             int l = b.add();
             int r = b.add();
             b.split(node, f, threshold, l, r);
-            grow(b, l, rows, idx, from, mid, depth + 1, limit, random);
-            grow(b, r, rows, idx, mid, to, depth + 1, limit, random);
+            grow(b, l, rows, columns, idx, from, mid, depth + 1, limit, random);
+            grow(b, r, rows, columns, idx, mid, to, depth + 1, limit, random);
             return;
         }
         b.leaf(node, depth + c(n));

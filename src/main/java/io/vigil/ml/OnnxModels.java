@@ -41,6 +41,36 @@ public final class OnnxModels implements AutoCloseable {
         System.setProperty("ai.djl.default_engine", "OnnxRuntime");
     }
 
+    /**
+     * Every ONNX Runtime call runs on these threads: ORT 1.29 overflows a thread stack below ~6 MB while it
+     * creates its environment (a segfault, no Java error; the JVM's default is 1 MB), so they get 16 MB.
+     */
+    private static final java.util.concurrent.ExecutorService ORT = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), new java.util.concurrent.ThreadFactory() {
+                private final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+
+                @Override
+                public Thread newThread(Runnable r) {
+                    Thread t = new Thread(null, r, "vigil-onnx-" + n.incrementAndGet(), 16L << 20);
+                    t.setDaemon(true);
+                    return t;
+                }
+            });
+
+    private static <T> T onOrtThread(java.util.concurrent.Callable<T> call) {
+        try {
+            return ORT.submit(call).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the models ran", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
     private final Map<String, Info> infos;
     private final List<String> features;
     private final ZooModel<NDList, NDList> randomForest;
@@ -97,8 +127,8 @@ public final class OnnxModels implements AutoCloseable {
                 }
                 infos.put(info.name(), info);
             }
-            return new OnnxModels(infos, features, open(dir, infos.get("random-forest")),
-                    open(dir, infos.get("isolation-forest")));
+            return onOrtThread(() -> new OnnxModels(infos, features, open(dir, infos.get("random-forest")),
+                    open(dir, infos.get("isolation-forest"))));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the models from " + dir, e);
         }
@@ -147,6 +177,10 @@ public final class OnnxModels implements AutoCloseable {
         if (rows.length == 0) {
             return new float[0];
         }
+        return onOrtThread(() -> runHere(model, rows, output));
+    }
+
+    private static float[] runHere(ZooModel<NDList, NDList> model, double[][] rows, int output) {
         try (NDManager manager = model.getNDManager().newSubManager();
                 Predictor<NDList, NDList> predictor = model.newPredictor()) {
             NDArray x = manager.create(rows);

@@ -84,8 +84,16 @@ public final class Scenarios {
         return rows;
     }
 
+    /**
+     * When the pipeline sees a packet after the device stamped it: mostly within a batch timeout, sometimes much
+     * later (a gateway catching up on a backlog after a restart).
+     */
+    static long delay(Random random) {
+        return random.nextDouble() < 0.9 ? 50 + random.nextInt(2_500) : 2_500 + random.nextInt(120_000);
+    }
+
     private static Row row(String packet, long now, Random random, Features.DeviceContext ctx, String kind) {
-        Features.Observation o = observation(packet, now + 50 + random.nextInt(1_500));
+        Features.Observation o = observation(packet, now + delay(random));
         return new Row(o.deviceId(), Features.extract(o, ctx), kind);
     }
 
@@ -128,7 +136,7 @@ public final class Scenarios {
             }
             SimDevice device = devices.computeIfAbsent(mote, m -> SimDevice.unsigned("lwsndr-mote-" + m, seed + m));
             long now = clocks.merge(mote, EPOCH + 5_000L, (a, b) -> a + 5_000L);
-            Features.Observation simulated = observation(device.telemetry(now), now + 50 + random.nextInt(1_500));
+            Features.Observation simulated = observation(device.telemetry(now), now + delay(random));
             Map<String, Double> sensors = new LinkedHashMap<>(simulated.sensors());
             sensors.put("humidity", Double.parseDouble(c[3].trim()));
             sensors.put("temperature", Double.parseDouble(c[4].trim()));

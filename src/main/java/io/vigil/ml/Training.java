@@ -25,12 +25,34 @@ public final class Training {
 
     public static final int VERSION = 1;
     public static final long SEED = 20_261_122L;
-    /** A simulated day at a 30 s tick, 24 devices, heartbeat every 10th packet, ~1 ML attack per 150 ticks. */
-    public static final Scenarios.Spec TRAINING = new Scenarios.Spec(SEED, 24, 2_880, 30_000, 10, 1.0 / 150,
-            Scenarios.ML_ATTACKS);
+    /**
+     * Simulated fleets at three reporting periods, heartbeat every 10th packet, ~1 ML attack per 150 device ticks:
+     * a day of 24 devices every 30 s, four hours of 8 devices every 5 s, an hour of 8 devices every second.
+     */
+    public static final List<Scenarios.Spec> TRAINING = List.of(
+            new Scenarios.Spec(SEED, 24, 2_880, 30_000, 10, 1.0 / 150, Scenarios.ML_ATTACKS),
+            new Scenarios.Spec(SEED + 1, 8, 2_880, 5_000, 10, 1.0 / 150, Scenarios.ML_ATTACKS),
+            new Scenarios.Spec(SEED + 2, 8, 3_600, 1_000, 10, 1.0 / 150, Scenarios.ML_ATTACKS));
     public static final List<Integer> LWSNDR_TRAINING_MOTES = List.of(1, 2, 3);
     /** The Isolation Forest's anomaly threshold: this quantile of its scores on normal training packets. */
     public static final double IF_QUANTILE = 0.999;
+    /**
+     * The Isolation Forest looks at behaviour, not at the day's profile: the values that attacks move and the
+     * packet's deviations from its device's past (light, humidity, motion, battery level and the heartbeat flag
+     * vary widely in normal traffic and would only dilute its random splits).
+     */
+    static final int[] IF_COLUMNS = columns("temperature", "cpu_usage", "inter_arrival_ratio", "sequence_gap",
+            "battery_drain_per_min", "temperature_dev", "cpu_dev");
+
+    private static int[] columns(String... names) {
+        return java.util.Arrays.stream(names).mapToInt(n -> {
+            int i = Features.NAMES.indexOf(n);
+            if (i < 0) {
+                throw new IllegalArgumentException(n);
+            }
+            return i;
+        }).toArray();
+    }
 
     private Training() {
     }
@@ -40,7 +62,10 @@ public final class Training {
     }
 
     public static Result run(Path lwsndr) {
-        List<Scenarios.Row> day = Scenarios.generate(TRAINING);
+        List<Scenarios.Row> day = new ArrayList<>();
+        for (Scenarios.Spec spec : TRAINING) {
+            day.addAll(Scenarios.generate(spec));
+        }
         List<double[]> normal = new ArrayList<>();
         for (Scenarios.Row r : day) {
             if (!r.anomalous()) {
@@ -48,7 +73,7 @@ public final class Training {
             }
         }
         double[][] normalRows = normal.toArray(double[][]::new);
-        IsolationForest iforest = IsolationForest.train(normalRows, 100, 256, SEED);
+        IsolationForest iforest = IsolationForest.train(normalRows, IF_COLUMNS, 100, 256, SEED);
         double[] scores = Arrays.stream(normalRows).mapToDouble(iforest::score).sorted().toArray();
         double threshold = scores[(int) Math.min(scores.length - 1, Math.ceil(IF_QUANTILE * scores.length))];
 
@@ -62,7 +87,8 @@ public final class Training {
         String rfDigest = digest(x, y);
         Map<String, byte[]> files = new LinkedHashMap<>();
         byte[] ifBytes = OnnxExport.isolationForest(iforest, Features.NAMES, metadata("isolation-forest", ifDigest,
-                Map.of("threshold", Double.toString(threshold), "sample_size", "256", "trees", "100")));
+                Map.of("threshold", Double.toString(threshold), "sample_size", "256", "trees", "100",
+                "columns", java.util.Arrays.toString(IF_COLUMNS))));
         byte[] rfBytes = OnnxExport.randomForest(rforest, Features.NAMES, metadata("random-forest", rfDigest,
                 Map.of("trees", "50", "max_depth", "14", "min_leaf", "2", "max_samples", "25000")));
         files.put("isolation-forest.onnx", ifBytes);

@@ -22,8 +22,8 @@ public final class DemoFleet implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoFleet.class);
     private static final Attack[] DEMO_ATTACKS = {Attack.REPLAY, Attack.FORGED_SIGNATURE, Attack.TAMPERED_PAYLOAD,
-        Attack.FLOOD, Attack.SENSOR_SPIKE, Attack.CPU_HIJACK, Attack.CLOCK_SKEW, Attack.UNKNOWN_DEVICE,
-        Attack.MALFORMED_JSON};
+        Attack.FLOOD, Attack.SENSOR_SPIKE, Attack.CPU_HIJACK, Attack.BATTERY_DRAIN, Attack.SILENT_DEVICE,
+        Attack.CLOCK_SKEW, Attack.UNKNOWN_DEVICE, Attack.MALFORMED_JSON};
 
     private final Fleet fleet;
     private final ScheduledExecutorService timer;

@@ -1,0 +1,136 @@
+package io.vigil.ml;
+
+import com.amazon.randomcutforest.config.Precision;
+import com.amazon.randomcutforest.config.TransformMethod;
+import com.amazon.randomcutforest.parkservices.AnomalyDescriptor;
+import com.amazon.randomcutforest.parkservices.ThresholdedRandomCutForest;
+import com.amazon.randomcutforest.parkservices.state.ThresholdedRandomCutForestMapper;
+import com.amazon.randomcutforest.parkservices.state.ThresholdedRandomCutForestState;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * One Random Cut Forest per device (Amazon's thresholded RCF), learning that device's own normal from its
+ * first packets: it gives grades after {@link #WARM_UP} packets, so a new device is covered within its first
+ * hour at any rate above one packet a minute. At most {@code maxDevices} forests are kept in memory (least
+ * recently used leave, their last snapshot stays in the database). Forests are saved as gzipped JSON state.
+ */
+public final class StreamingModels {
+
+    /** Packets a device's forest sees before it grades. */
+    public static final int WARM_UP = 48;
+    /** The features the forests see (the heartbeat flag is left out: it is a schedule, not a behaviour). */
+    static final int[] INPUT = {0, 1, 4, 5, 6, 7, 9, 10, 11};
+
+    public record Grade(double grade, double score, boolean ready) {
+        /** Confidence that the packet is anomalous, 0-1: 0.5 + grade / 2 when the forest raises it, else 0. */
+        public double confidence() {
+            return ready && grade > 0 ? 0.5 + grade / 2 : 0;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final int maxDevices;
+    private final int trees;
+    private final int sampleSize;
+    private final long seed;
+    private final LinkedHashMap<String, ThresholdedRandomCutForest> forests;
+    private final Set<String> dirty = new HashSet<>();
+
+    public StreamingModels(int maxDevices, int trees, int sampleSize, long seed) {
+        this.maxDevices = maxDevices;
+        this.trees = trees;
+        this.sampleSize = sampleSize;
+        this.seed = seed;
+        this.forests = new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    /** Grades one packet of a device (features in {@link Features#NAMES} order) and learns from it. */
+    public synchronized Grade process(String deviceId, double[] features, long timestamp,
+            java.util.function.Function<String, byte[]> stored) {
+        ThresholdedRandomCutForest forest = forests.get(deviceId);
+        if (forest == null) {
+            byte[] state = stored == null ? null : stored.apply(deviceId);
+            forest = state != null ? restore(state) : create(deviceId);
+            forests.put(deviceId, forest);
+            if (forests.size() > maxDevices) {
+                String eldest = forests.keySet().iterator().next();
+                forests.remove(eldest);
+                dirty.remove(eldest);
+            }
+        }
+        double[] point = new double[INPUT.length];
+        for (int i = 0; i < INPUT.length; i++) {
+            double v = features[INPUT[i]];
+            point[i] = INPUT[i] == 6 ? Math.log1p(Math.max(0, v)) : v;
+        }
+        long seen = forest.getForest().getTotalUpdates();
+        AnomalyDescriptor d = forest.process(point, timestamp);
+        dirty.add(deviceId);
+        return new Grade(d.getAnomalyGrade(), d.getRCFScore(), seen >= WARM_UP);
+    }
+
+    private ThresholdedRandomCutForest create(String deviceId) {
+        return ThresholdedRandomCutForest.builder()
+                .dimensions(INPUT.length)
+                .shingleSize(1)
+                .numberOfTrees(trees)
+                .sampleSize(sampleSize)
+                .outputAfter(WARM_UP)
+                .precision(Precision.FLOAT_32)
+                .transformMethod(TransformMethod.NORMALIZE)
+                .anomalyRate(0.005)
+                .zFactor(3.5)
+                .randomSeed(seed ^ deviceId.hashCode())
+                .build();
+    }
+
+    /** Gzipped JSON state of every forest changed since the last call, and forgets that they changed. */
+    public synchronized Map<String, byte[]> changed() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (String id : dirty) {
+            ThresholdedRandomCutForest f = forests.get(id);
+            if (f != null) {
+                out.put(id, save(f));
+            }
+        }
+        dirty.clear();
+        return out;
+    }
+
+    public synchronized int size() {
+        return forests.size();
+    }
+
+    static byte[] save(ThresholdedRandomCutForest forest) {
+        ThresholdedRandomCutForestState state = new ThresholdedRandomCutForestMapper().toState(forest);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            JSON.writeValue(gz, state);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static ThresholdedRandomCutForest restore(byte[] stored) {
+        try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(stored))) {
+            ThresholdedRandomCutForestState state = JSON.readValue(gz, ThresholdedRandomCutForestState.class);
+            return new ThresholdedRandomCutForestMapper().toModel(state);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored streaming model cannot be read", e);
+        }
+    }
+}
