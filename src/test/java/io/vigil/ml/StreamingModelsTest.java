@@ -1,0 +1,55 @@
+package io.vigil.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StreamingModelsTest {
+
+    private static List<Scenarios.Row> rows() {
+        return Scenarios.generate(new Scenarios.Spec(5, 1, 400, 1_000, 10, 0, List.of()));
+    }
+
+    @Test
+    void a_device_forest_grades_only_after_its_warm_up() {
+        StreamingModels models = new StreamingModels(10, 20, 128, 1);
+        List<Scenarios.Row> rows = rows();
+        for (int i = 0; i < StreamingModels.WARM_UP; i++) {
+            assertThat(models.process("d", rows.get(i).features(), i, null).ready()).isFalse();
+        }
+        assertThat(models.process("d", rows.get(StreamingModels.WARM_UP).features(), 0, null).ready()).isTrue();
+    }
+
+    @Test
+    void a_saved_forest_restored_grades_exactly_as_the_one_that_kept_running() {
+        StreamingModels running = new StreamingModels(10, 20, 128, 1);
+        List<Scenarios.Row> rows = rows();
+        for (int i = 0; i < 300; i++) {
+            running.process("d", rows.get(i).features(), i, null);
+        }
+        Map<String, byte[]> saved = running.changed();
+        assertThat(saved).containsKey("d");
+        assertThat(running.changed()).as("nothing changed since").isEmpty();
+
+        StreamingModels restarted = new StreamingModels(10, 20, 128, 1);
+        for (int i = 300; i < 400; i++) {
+            StreamingModels.Grade a = running.process("d", rows.get(i).features(), i, null);
+            StreamingModels.Grade b = restarted.process("d", rows.get(i).features(), i, saved::get);
+            assertThat(b.score()).as("row %d", i).isEqualTo(a.score());
+            assertThat(b.grade()).as("row %d", i).isEqualTo(a.grade());
+            assertThat(b.ready()).isTrue();
+        }
+    }
+
+    @Test
+    void at_most_max_devices_forests_stay_in_memory() {
+        StreamingModels models = new StreamingModels(2, 10, 64, 1);
+        double[] f = rows().get(0).features();
+        models.process("a", f, 0, null);
+        models.process("b", f, 0, null);
+        models.process("c", f, 0, null);
+        assertThat(models.size()).isEqualTo(2);
+    }
+}
