@@ -105,6 +105,22 @@ public class ApiQueries {
         counters.put("security_events", count(c, "select count(*) as n from security_events where device_id = ?", id));
         counters.put("ml_alerts", count(c, "select count(*) as n from ml_alerts where device_id = ?", id));
         d.put("counters", counters);
+        // The device's streaming model as last saved (it survives restarts): packets it has learned from.
+        Map<String, Object> ml = new LinkedHashMap<>();
+        List<Map<String, Object>> state = Tx.rows(c, "select context, updated_at, forest from ml_device_state"
+                + " where device_id = ?", id);
+        if (state.isEmpty()) {
+            ml.put("packets_learned", 0);
+            ml.put("saved_at", null);
+            ml.put("forest_bytes", 0);
+        } else {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"count\":(\\d+)")
+                    .matcher((String) state.get(0).get("context"));
+            ml.put("packets_learned", m.find() ? Long.parseLong(m.group(1)) : 0);
+            ml.put("saved_at", state.get(0).get("updated_at"));
+            ml.put("forest_bytes", state.get(0).get("forest") instanceof byte[] b ? b.length : 0);
+        }
+        d.put("ml", ml);
         return d;
     }
 

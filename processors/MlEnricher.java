@@ -80,8 +80,15 @@ public class MlEnricher {
         List<Packet> packets = batch.packets();
         double[][] rows = new double[packets.size()][];
         StreamingModels.Grade[] grades = new StreamingModels.Grade[packets.size()];
+        // Each device's packets in sequence order: the gateway's parallel workers may journal a burst out of order.
+        Integer[] order = new Integer[packets.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparing((Integer i) -> packets.get(i).deviceId())
+                .thenComparingLong(i -> packets.get(i).sequenceNo()));
         synchronized (this) {
-            for (int i = 0; i < packets.size(); i++) {
+            for (int i : order) {
                 Packet p = packets.get(i);
                 Features.DeviceContext ctx = contexts.computeIfAbsent(p.deviceId(), this::load);
                 rows[i] = Features.extract(Features.Observation.of(p, batch.createdAt()), ctx);

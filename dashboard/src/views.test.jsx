@@ -21,6 +21,15 @@ describe('alerts', () => {
     expect(screen.getByText('pending')).toBeTruthy();
   });
 
+  it('shows an ML alert with its confidence and the model that decided', () => {
+    const ml = { id: 'ml-3', source: 'ml', kind: 'ml_anomaly', device_id: 'sim-0002', detail: 'random forest 0.97; temperature 95.0',
+      confidence: 0.97, model: 'random-forest-v1@ca641c87546b', observed_at: 1795000000000, tx_hash: null };
+    render(<Alerts alerts={[ml]} />);
+    expect(screen.getByText('97%')).toBeTruthy();
+    expect(screen.getByText('ml_anomaly')).toBeTruthy();
+    expect(screen.getByText('model random-forest-v1@ca641c87546b')).toBeTruthy();
+  });
+
   it('has designed loading, empty and error states', () => {
     const { rerender } = render(<Alerts alerts={null} />);
     expect(screen.getByRole('status').textContent).toMatch(/Loading alerts/);

@@ -26,9 +26,10 @@ public final class Vigil {
                 case "sign" -> System.exit(io.vigil.sim.SignCommand.main(rest));
                 case "audit" -> System.exit(io.vigil.ledger.AuditCommand.main(rest));
                 case "evaluate" -> System.exit(io.vigil.ml.Evaluation.main(java.util.List.of(rest), System.out));
+                case "ml-bench" -> System.exit(io.vigil.ml.MlBenchmark.main(java.util.List.of(rest), System.out));
                 case "tls" -> System.exit(tls(rest));
                 default -> {
-                    System.err.println("usage: vigil [run | simulate --help | loadgen --help | sign --help | audit --help | evaluate [--nab DIR] | tls --help]");
+                    System.err.println("usage: vigil [run | simulate --help | loadgen --help | sign --help | audit --help | evaluate [--nab DIR] | ml-bench | tls --help]");
                     System.exit(2);
                 }
             }

@@ -60,6 +60,9 @@ public final class Features {
         Double l = o.sensors().get("light");
         Double m = o.sensors().get("motion");
         boolean first = ctx.count == 0;
+        // A packet older than one already seen (parallel workers may journal a burst out of order): its gap and
+        // timing say nothing about the device, so they read as ordinary; its values still count.
+        boolean late = !first && o.sequenceNo() <= ctx.lastSequence;
         // A heartbeat carries no sensors: the device's last readings stand in, so absence is not an anomaly.
         double temperature = t != null ? t : ctx.temperature;
         f[0] = temperature;
@@ -68,19 +71,19 @@ public final class Features {
         f[3] = m != null ? m : 0;
         f[4] = o.cpuUsage();
         f[5] = o.batteryLevel();
-        double dtSeconds = first ? 0 : Math.max(0, (o.timestamp() - ctx.lastTimestamp) / 1000.0);
-        f[6] = first || ctx.meanInterArrival <= 0 ? 1 : dtSeconds / ctx.meanInterArrival;
-        f[7] = first ? 1 : o.sequenceNo() - ctx.lastSequence;
+        double dtSeconds = first || late ? 0 : Math.max(0, (o.timestamp() - ctx.lastTimestamp) / 1000.0);
+        f[6] = first || late || ctx.meanInterArrival <= 0 ? 1 : dtSeconds / ctx.meanInterArrival;
+        f[7] = first || late ? 1 : o.sequenceNo() - ctx.lastSequence;
         f[8] = (o.referenceTime() - o.timestamp()) / 1000.0;
         // Per minute, over at least a minute: a device reporting every second must not turn the 0.01 steps of its
         // rounded battery level into a steep drain.
         double minutes = Math.max(dtSeconds / 60.0, 1.0);
-        f[9] = first ? 0 : (ctx.lastBattery - o.batteryLevel()) / minutes;
+        f[9] = first || late ? 0 : (ctx.lastBattery - o.batteryLevel()) / minutes;
         f[10] = t == null || ctx.temperatureCount == 0 ? 0
                 : (t - ctx.temperatureMean) / Math.sqrt(ctx.temperatureVar + TEMPERATURE_FLOOR * TEMPERATURE_FLOOR);
         f[11] = first ? 0 : (o.cpuUsage() - ctx.cpuMean) / Math.sqrt(ctx.cpuVar + CPU_FLOOR * CPU_FLOOR);
         f[12] = o.heartbeat() ? 1 : 0;
-        update(o, ctx, t, h, l, dtSeconds, first);
+        update(o, ctx, t, h, l, dtSeconds, first, late);
         return f;
     }
 
@@ -90,7 +93,7 @@ public final class Features {
     }
 
     private static void update(Observation o, DeviceContext ctx, Double t, Double h, Double l, double dtSeconds,
-            boolean first) {
+            boolean first, boolean late) {
         // Baselines move with the device but an outlier moves them at most 3 deviations' worth (winsorised), so one
         // attack does not make the device's next normal packets look strange.
         if (!first && dtSeconds > 0) {
@@ -123,9 +126,11 @@ public final class Features {
             ctx.cpuMean += ALPHA * d;
             ctx.cpuVar = (1 - ALPHA) * (ctx.cpuVar + ALPHA * d * d);
         }
-        ctx.lastTimestamp = Math.max(ctx.lastTimestamp, o.timestamp());
-        ctx.lastSequence = Math.max(ctx.lastSequence, o.sequenceNo());
-        ctx.lastBattery = o.batteryLevel();
+        if (!late) {
+            ctx.lastTimestamp = o.timestamp();
+            ctx.lastSequence = o.sequenceNo();
+            ctx.lastBattery = o.batteryLevel();
+        }
         ctx.count++;
     }
 }

@@ -56,4 +56,18 @@ class FeaturesTest {
         double[] next = Features.extract(telemetry(52, 52_000, 12, 80, 21), ctx);
         assertThat(Math.abs(f(next, "temperature_dev"))).as("winsorised baseline").isLessThan(1.0);
     }
+
+    @Test
+    void a_packet_older_than_one_already_seen_reads_as_ordinary_timing() {
+        Features.DeviceContext ctx = new Features.DeviceContext();
+        for (int i = 0; i < 20; i++) {
+            Features.extract(telemetry(i, i * 1_000L, 12, 80, 21), ctx);
+        }
+        Features.extract(telemetry(22, 22_000, 12, 80, 21), ctx);
+        double[] late = Features.extract(telemetry(21, 21_000, 12, 80, 21), ctx);
+        assertThat(f(late, "sequence_gap")).isEqualTo(1.0);
+        assertThat(f(late, "inter_arrival_ratio")).isEqualTo(1.0);
+        double[] next = Features.extract(telemetry(23, 23_000, 12, 80, 21), ctx);
+        assertThat(f(next, "sequence_gap")).as("measured from 22, the newest").isEqualTo(1.0);
+    }
 }

@@ -1,0 +1,189 @@
+package io.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.sim.Attack;
+import io.vigil.sim.SimDevice;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The ML stage as a user sees it, on the packaged system with its dev chain: a simulated sensor reporting every
+ * 250 ms, with a 95 °C spike and a five-packet cpu hijack among 200 normal packets (all validly signed, so only
+ * ML can see them). The attack packets, and only they, become ML alerts, each an on-chain incident that costs no
+ * trust; every log carries its verdict; the device's model state survives a restart.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MlIT {
+
+    static final String SENSOR = "it-ml-sensor";
+    static final String ADMIN = "it-admin-token";
+    static final int NORMAL = 200;
+    static final long PERIOD_MS = 250;
+    /** incidentCode("ml_anomaly") of the contract's kinds. */
+    static final int ML_ANOMALY = 7;
+
+    VigilProcess app;
+    Api api;
+    Chain chain;
+    SimDevice device;
+    long start;
+    int published;
+    final Set<Long> attacks = new TreeSet<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        Path dataDir = Files.createTempDirectory("vigil-ml-it-");
+        app = new VigilProcess(dataDir).with("VIGIL_BATCH_SIZE", "20").with("VIGIL_BATCH_TIMEOUT_MS", "500")
+                .with("VIGIL_ML_SAVE_MS", "500").start();
+        api = app.api();
+        device = new SimDevice(SENSOR, 0, 42);
+        assertThat(api.post("/api/v1/devices", ADMIN, "{\"device_id\":\"" + SENSOR + "\",\"public_key\":\""
+                + device.publicKey() + "\"}").status()).isEqualTo(201);
+        JsonNode ledger = api.viewer("/api/v1/ledger");
+        chain = new Chain(ledger.get("rpc_url").asText(), ledger.get("audit_ledger").asText(),
+                ledger.get("device_trust").asText());
+        // 50 s of a device sampling every 250 ms, ending now (its own clock).
+        start = System.currentTimeMillis() - NORMAL * PERIOD_MS;
+        Random chance = new Random(1);
+        try (Devices devices = new Devices(app.mqttUrl(), "iot/logs")) {
+            for (int i = 0; i < NORMAL; i++) {
+                long t = start + i * PERIOD_MS;
+                if (i == 120 || i == 160) {
+                    for (String packet : device.mlAttack(i == 120 ? Attack.SENSOR_SPIKE : Attack.CPU_HIJACK, t, chance)) {
+                        devices.publish(packet);
+                        attacks.add(sequenceOf(packet));
+                        published++;
+                    }
+                    continue;
+                }
+                devices.publish(device.telemetry(t));
+                published++;
+            }
+        }
+        assertThat(attacks).hasSize(6);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (chain != null) {
+            chain.close();
+        }
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void every_log_carries_a_verdict_and_the_attack_packets_alone_are_anomalous() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(api.viewer("/api/v1/logs?device_id=" + SENSOR + "&limit=1000").size()).isEqualTo(published));
+        JsonNode logs = api.viewer("/api/v1/logs?device_id=" + SENSOR + "&limit=1000");
+        Set<Long> anomalous = new TreeSet<>();
+        for (JsonNode log : logs) {
+            assertThat(log.get("label").asText()).isIn("normal", "anomalous");
+            assertThat(log.get("score").asDouble()).isBetween(0.0, 1.0);
+            assertThat(log.get("model").asText()).startsWith("random-forest-v1@");
+            if (log.get("label").asText().equals("anomalous")) {
+                anomalous.add(log.get("sequence_no").asLong());
+            }
+        }
+        assertThat(anomalous).isEqualTo(attacks);
+    }
+
+    @Test
+    @Order(2)
+    void each_attack_packet_is_an_ml_alert_recorded_on_chain_without_costing_trust() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<Long> alerted = new ArrayList<>();
+            for (JsonNode a : api.viewer("/api/v1/alerts?device_id=" + SENSOR + "&limit=100")) {
+                assertThat(a.get("source").asText()).isEqualTo("ml");
+                assertThat(a.get("kind").asText()).isEqualTo("ml_anomaly");
+                assertThat(a.get("confidence").asDouble()).isGreaterThanOrEqualTo(0.8);
+                assertThat(a.get("model").asText()).startsWith("random-forest-v1@");
+                assertThat(a.get("detail").asText()).contains("random forest");
+                assertThat(a.get("tx_hash").isTextual()).as("recorded on chain").isTrue();
+                alerted.add(a.get("sequence_no").asLong());
+            }
+            Collections.sort(alerted);
+            assertThat(alerted).containsExactlyElementsOf(attacks);
+        });
+        assertThat(chain.incidentKinds(SENSOR)).hasSize(attacks.size()).containsOnly(ML_ANOMALY);
+        assertThat(chain.trustOf(SENSOR)).as("an ML verdict costs no trust").isEqualTo(100);
+        JsonNode spike = null;
+        for (JsonNode a : api.viewer("/api/v1/alerts?device_id=" + SENSOR + "&limit=100")) {
+            if (a.get("detail").asText().contains("temperature 95.0")) {
+                spike = a;
+            }
+        }
+        assertThat(spike).as("the spike's alert names the reading").isNotNull();
+        JsonNode stats = api.viewer("/api/v1/stats");
+        assertThat(stats.get("ml_alerts").asLong()).isEqualTo(attacks.size());
+    }
+
+    @Test
+    @Order(3)
+    void health_names_the_models_the_build_made() throws Exception {
+        JsonNode manifest = new ObjectMapper().readTree(Path.of("target/classes/models/models.json").toFile());
+        JsonNode ml = api.get("/health", null).json().get("parts").get("ml");
+        assertThat(ml.get("status").asText()).isEqualTo("up");
+        for (JsonNode m : manifest.get("models")) {
+            String id = m.get("name").asText() + "-v1@" + m.get("sha256").asText().substring(0, 12);
+            assertThat(ml.toString()).contains(id);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void the_device_s_model_state_survives_a_restart() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.viewer("/api/v1/devices/" + SENSOR)
+                .get("ml").get("packets_learned").asInt()).isEqualTo(published));
+        assertThat(api.viewer("/api/v1/devices/" + SENSOR).get("ml").get("forest_bytes").asInt()).isPositive();
+        app.stop();
+        app.start();
+        api = app.api();
+        int before = published;
+        try (Devices devices = new Devices(app.mqttUrl(), "iot/logs")) {
+            long t = start + NORMAL * PERIOD_MS;
+            for (int i = 0; i < 30; i++) {
+                devices.publish(device.telemetry(t + i * PERIOD_MS));
+                published++;
+            }
+        }
+        // The context and forest were restored, not started afresh: learning continues from where it was.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(api.viewer("/api/v1/devices/" + SENSOR)
+                .get("ml").get("packets_learned").asInt()).isEqualTo(before + 30));
+        JsonNode logs = api.viewer("/api/v1/logs?device_id=" + SENSOR + "&limit=30");
+        for (JsonNode log : logs) {
+            assertThat(log.get("label").asText()).as("after the restart, seq %s", log.get("sequence_no"))
+                    .isEqualTo("normal");
+        }
+    }
+
+    private static long sequenceOf(String packet) {
+        Matcher m = Pattern.compile("\"sequence_no\":(\\d+)").matcher(packet);
+        assertThat(m.find()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+}
