@@ -71,7 +71,7 @@ public final class Evaluation {
         float[] rf = models.randomForest(x);
         float[] iso = models.isolationForest(x);
         OnnxModels.Info ifInfo = models.info("isolation-forest");
-        StreamingModels streaming = new StreamingModels(10_000, 30, 256, SEED);
+        StreamingModels streaming = new StreamingModels(10_000, MlBenchmark.TREES, MlBenchmark.SAMPLE, SEED);
         int[][] counts = new int[DETECTORS.size()][3];
         long t = 0;
         for (int i = 0; i < rows.size(); i++) {

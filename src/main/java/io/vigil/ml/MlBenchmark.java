@@ -10,6 +10,10 @@ import java.util.Locale;
  */
 public final class MlBenchmark {
 
+    /** The defaults of vigil.ml.streaming.trees and .sample-size. */
+    static final int TREES = Integer.getInteger("vigil.ml.streaming.trees", 20);
+    static final int SAMPLE = Integer.getInteger("vigil.ml.streaming.sample-size", 128);
+
     private MlBenchmark() {
     }
 
@@ -57,8 +61,8 @@ public final class MlBenchmark {
             return s;
         }) / x.length);
         StreamingModels[] streaming = new StreamingModels[1];
-        out.printf(Locale.ROOT, "%-46s %12.2f%n", "device forest (RCF, 30 trees, sample 256)", median(rounds, () -> {
-            streaming[0] = new StreamingModels(10_000, 30, 256, 1);
+        out.printf(Locale.ROOT, "%-46s %12.2f%n", "device forest (RCF, " + TREES + " trees, sample " + SAMPLE + ")", median(rounds, () -> {
+            streaming[0] = new StreamingModels(10_000, TREES, SAMPLE, 1);
             double s = 0;
             for (int i = 0; i < x.length; i++) {
                 s += streaming[0].process(rows.get(i).deviceId(), x[i], i, null).score();
@@ -78,7 +82,7 @@ public final class MlBenchmark {
         Runtime rt = Runtime.getRuntime();
         System.gc();
         long before = rt.totalMemory() - rt.freeMemory();
-        StreamingModels models = new StreamingModels(10_000, 30, 256, 1);
+        StreamingModels models = new StreamingModels(10_000, TREES, SAMPLE, 1);
         for (int d = 0; d < 200; d++) {
             for (int i = 0; i < 300; i++) {
                 models.process("d" + d, x[(d * 300 + i) % x.length], i, null);

@@ -29,6 +29,8 @@ public final class StreamingModels {
 
     /** Packets a device's forest sees before it grades. */
     public static final int WARM_UP = 48;
+    /** Bounding boxes cached for 30 % of nodes: 143 µs and 133 KB per device forest (20 trees, sample 128). */
+    static final double CACHE = 0.3;
     /** The features the forests see (the heartbeat flag is left out: it is a schedule, not a behaviour). */
     static final int[] INPUT = {0, 1, 4, 5, 6, 7, 9, 10, 11};
 
@@ -90,6 +92,7 @@ public final class StreamingModels {
                 .sampleSize(sampleSize)
                 .outputAfter(WARM_UP)
                 .precision(Precision.FLOAT_32)
+                .boundingBoxCacheFraction(CACHE)
                 .transformMethod(TransformMethod.NORMALIZE)
                 .anomalyRate(0.005)
                 .zFactor(3.5)
