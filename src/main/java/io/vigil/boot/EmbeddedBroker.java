@@ -22,7 +22,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.hivemq = hivemq;
     }
 
-    public static EmbeddedBroker start(Path home, String host, int port, long maxQueue) {
+    /** The TLS listener: port, the server key store and trust store (PKCS12, one password), client-auth mode. */
+    public record Tls(int port, Path keyStore, Path trustStore, String password, String clientAuthentication) {
+    }
+
+    public static EmbeddedBroker start(Path home, String host, int port, long maxQueue, Tls tls) {
         try {
             Path conf = Files.createDirectories(home.resolve("conf"));
             Path data = Files.createDirectories(home.resolve("data"));
@@ -35,7 +39,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                                 <port>%d</port>
                                 <bind-address>%s</bind-address>
                             </tcp-listener>
-                        </listeners>
+                    %s    </listeners>
                         <mqtt>
                             <queued-messages>
                                 <max-queue-size>%d</max-queue-size>
@@ -55,7 +59,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                             <enabled>false</enabled>
                         </anonymous-usage-statistics>
                     </hivemq>
-                    """.formatted(port, host, maxQueue));
+                    """.formatted(port, host, tlsListener(host, tls), maxQueue));
+            restrict(conf.resolve("config.xml"));
             EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(conf)
                     .withDataFolder(data)
@@ -73,6 +78,53 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while starting the broker", e);
+        }
+    }
+
+    /** A tls-tcp-listener element with the dev server certificate, or nothing. */
+    static String tlsListener(String host, Tls tls) {
+        if (tls == null || tls.port() <= 0) {
+            return "";
+        }
+        String mode = switch (tls.clientAuthentication()) {
+            case "required" -> "REQUIRED";
+            case "optional" -> "OPTIONAL";
+            case "none" -> "NONE";
+            default -> throw new StartupException("VIGIL_MQTT_TLS_CLIENT_AUTH must be required, optional or none, got '"
+                    + tls.clientAuthentication() + "'");
+        };
+        return """
+                        <tls-tcp-listener>
+                            <port>%d</port>
+                            <bind-address>%s</bind-address>
+                            <tls>
+                                <keystore>
+                                    <path>%s</path>
+                                    <password>%s</password>
+                                    <private-key-password>%s</private-key-password>
+                                </keystore>
+                                <truststore>
+                                    <path>%s</path>
+                                    <password>%s</password>
+                                </truststore>
+                                <client-authentication-mode>%s</client-authentication-mode>
+                                <protocols><protocol>TLSv1.3</protocol><protocol>TLSv1.2</protocol></protocols>
+                            </tls>
+                        </tls-tcp-listener>
+                """.formatted(tls.port(), host, xml(tls.keyStore().toAbsolutePath().toString()), xml(tls.password()),
+                xml(tls.password()), xml(tls.trustStore().toAbsolutePath().toString()), xml(tls.password()), mode);
+    }
+
+    private static String xml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** The config holds the key store password: owner-only where the file system can say so. */
+    private static void restrict(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system; the data dir's own protection applies
         }
     }
 

@@ -56,6 +56,9 @@ public final class VigilApp implements AutoCloseable {
         }
         if (embeddedBroker) {
             Ports.requireFree(host, config.getInt("vigil.mqtt.port"), "VIGIL_MQTT_PORT");
+            if (config.getInt("vigil.mqtt.tls-port") > 0) {
+                Ports.requireFree(host, config.getInt("vigil.mqtt.tls-port"), "VIGIL_MQTT_TLS_PORT");
+            }
         }
         boolean ledgerEnabled = config.getBoolean("vigil.ledger.enabled");
         boolean devChainNeeded = server && ledgerEnabled && !config.isSet("vigil.eth.url");
@@ -76,7 +79,9 @@ public final class VigilApp implements AutoCloseable {
                 poolSize(dbUrl));
         if (embeddedBroker) {
             broker = EmbeddedBroker.start(dataDir.resolve("broker"), host, config.getInt("vigil.mqtt.port"),
-                    Math.max(100_000, config.getLong("vigil.mqtt.receive-maximum") * 10));
+                    Math.max(100_000, config.getLong("vigil.mqtt.receive-maximum") * 10),
+                    new EmbeddedBroker.Tls(config.getInt("vigil.mqtt.tls-port"), tls.keyStore(), tls.trustStore(),
+                            tls.password(), config.get("vigil.mqtt.tls-client-auth")));
         }
         if (server && ledgerEnabled) {
             ledger = connectLedger(dataDir, devChainNeeded);
@@ -294,6 +299,12 @@ public final class VigilApp implements AutoCloseable {
         }
         banner.append("  MQTT       ").append(config.get("vigil.mqtt.effective-url")).append("  topic ")
                 .append(config.get("vigil.mqtt.topic")).append('\n');
+        if (broker != null && config.getInt("vigil.mqtt.tls-port") > 0) {
+            banner.append("  MQTT TLS   ssl://localhost:").append(config.getInt("vigil.mqtt.tls-port"))
+                    .append("  (CA ").append(tls.caPem()).append("; client certificate ")
+                    .append(config.get("vigil.mqtt.tls-client-auth")).append(": vigil tls --dir ")
+                    .append(config.dataDir()).append(" --issue <name>)\n");
+        }
         banner.append("  data       ").append(config.dataDir()).append('\n');
         if (devTokens) {
             banner.append("  dev tokens (set VIGIL_ADMIN_TOKEN, VIGIL_OPERATOR_TOKEN, VIGIL_VIEWER_TOKEN, VIGIL_GATEWAY_TOKEN to replace):\n");

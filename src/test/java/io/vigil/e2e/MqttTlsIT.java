@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * MQTT over TLS with client certificates required: a Mosquitto whose TLS listener requires a certificate from the
  * dev CA (`vigil tls --issue`), Vigil connecting with its own client certificate (VIGIL_MQTT_CLIENT_KEYSTORE) for
  * ingest and for commands. A device with a certificate is heard; one without, or in plain TCP, is not let in.
+ * And the embedded broker's own TLS listener, with the dev server certificate, requiring dev-CA client certificates.
  */
 class MqttTlsIT {
 
@@ -83,6 +84,44 @@ class MqttTlsIT {
                 listenerClient.disconnect();
                 listenerClient.close();
             }
+        }
+    }
+
+    @Test
+    void the_embedded_broker_s_tls_listener_hears_devices_with_a_dev_ca_certificate_only() throws Exception {
+        Path dir = Files.createTempDirectory("vigil-embedded-tls-");
+        Path data = dir.resolve("vigil");
+        try (VigilProcess app = new VigilProcess(data).with("VIGIL_BATCH_SIZE", "10")
+                .with("VIGIL_BATCH_TIMEOUT_MS", "300").start()) {
+            Api api = app.api();
+            String url = "ssl://localhost:" + app.env("VIGIL_MQTT_TLS_PORT");
+            assertThat(api.post("/api/v1/devices", PipelineContract.ADMIN, PipelineContract.provision("tls-dev")).status())
+                    .isEqualTo(201);
+            // The dev CA the server made at first start; a device certificate issued by it, as `vigil tls --issue` does.
+            DevTls.Material material = DevTls.ensure(data);
+            DevTls.Issued device = DevTls.issue(data, "dev-client", List.of());
+            javax.net.SocketFactory withCertificate = DevTls.mqttSocketFactory(material, null, device.p12(), device.password());
+            javax.net.SocketFactory withoutCertificate = DevTls.mqttSocketFactory(material, null, null, null);
+            // A certificate from another CA, trusted by the client but not by the broker.
+            Path stranger = dir.resolve("stranger");
+            DevTls.ensure(stranger);
+            DevTls.Issued foreign = DevTls.issue(stranger, "dev-foreign", List.of());
+            javax.net.SocketFactory foreignCertificate = DevTls.mqttSocketFactory(material, null, foreign.p12(),
+                    foreign.password());
+
+            long now = System.currentTimeMillis();
+            try (Devices devices = new Devices(url, "iot/logs", withCertificate)) {
+                for (int i = 0; i < 20; i++) {
+                    devices.publish(SignedPackets.signed("tls-dev", i, now + i * 100L, 20));
+                }
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(api.viewer("/api/v1/stats").get("stored").asLong()).isEqualTo(20));
+            assertThatThrownBy(() -> new Devices(url, "iot/logs", withoutCertificate))
+                    .as("TLS without a client certificate").isInstanceOf(Exception.class);
+            assertThatThrownBy(() -> new Devices(url, "iot/logs", foreignCertificate))
+                    .as("a client certificate from another CA").isInstanceOf(Exception.class);
+            assertThat(api.viewer("/api/v1/stats").get("stored").asLong()).isEqualTo(20);
         }
     }
 }

@@ -25,6 +25,7 @@ final class VigilProcess implements AutoCloseable {
         env.put("VIGIL_DATA_DIR", dataDir.toString());
         env.put("VIGIL_HTTP_PORT", String.valueOf(httpPort));
         env.put("VIGIL_MQTT_PORT", String.valueOf(Ports.free()));
+        env.put("VIGIL_MQTT_TLS_PORT", String.valueOf(Ports.free()));
         env.put("VIGIL_SIMULATOR_DEVICES", "0");
         env.put("VIGIL_ADMIN_TOKEN", "it-admin-token");
         env.put("VIGIL_OPERATOR_TOKEN", "it-operator-token");
@@ -37,6 +38,10 @@ final class VigilProcess implements AutoCloseable {
     VigilProcess with(String name, String value) {
         env.put(name, value);
         return this;
+    }
+
+    String env(String name) {
+        return env.get(name);
     }
 
     String mqttUrl() {
