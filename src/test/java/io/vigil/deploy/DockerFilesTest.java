@@ -99,6 +99,31 @@ class DockerFilesTest {
     }
 
     @Test
+    void the_tls_override_puts_every_mqtt_client_on_tls_with_a_certificate_and_mosquitto_requires_one() throws Exception {
+        Object compose;
+        try (var reader = Files.newBufferedReader(DOCKER.resolve("compose.tls.yaml"))) {
+            compose = new org.yaml.snakeyaml.Yaml().load(reader);
+        }
+        JsonNode services = YAML.valueToTree(compose).path("services");
+        Set<String> known = knownVariables();
+        for (String name : List.of("server", "gateway-1", "gateway-2")) {
+            JsonNode env = services.path(name).path("environment");
+            env.fieldNames().forEachRemaining(var -> assertThat(known).as(name + " sets " + var).contains(var));
+            assertThat(env.path("VIGIL_MQTT_URL").asText()).as(name).isEqualTo("ssl://mosquitto:8883");
+            assertThat(env.path("VIGIL_MQTT_CLIENT_KEYSTORE").asText()).as(name).endsWith(".p12");
+            assertThat(env.path("VIGIL_MQTT_CLIENT_KEYSTORE_PASSWORD").asText()).as(name + ": no password in the file")
+                    .matches("\\$\\{[A-Z_]+:\\?.*}");
+            assertThat(services.path(name).path("volumes").toString()).contains("./pki/tls:/etc/vigil/pki:ro");
+        }
+        String conf = Files.readString(DOCKER.resolve("mosquitto-tls.conf"));
+        assertThat(conf).contains("listener 8883", "require_certificate true", "cafile /mosquitto/certs/ca.pem",
+                "max_queued_messages 0").doesNotContain("listener 1883");
+        assertThat(services.path("mosquitto").path("volumes").toString())
+                .contains("./mosquitto-tls.conf:/mosquitto/config/mosquitto.conf:ro");
+        assertThat(Files.readString(Path.of(".gitignore"))).contains("docker/pki/");
+    }
+
+    @Test
     void kubernetes_has_three_gateways_a_served_server_and_its_configuration_and_secret() throws Exception {
         List<JsonNode> docs = k8s();
         Set<String> known = knownVariables();
