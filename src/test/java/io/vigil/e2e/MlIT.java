@@ -101,15 +101,30 @@ class MlIT {
                 assertThat(api.viewer("/api/v1/logs?device_id=" + SENSOR + "&limit=1000").size()).isEqualTo(published));
         JsonNode logs = api.viewer("/api/v1/logs?device_id=" + SENSOR + "&limit=1000");
         Set<Long> anomalous = new TreeSet<>();
+        List<String> falseAlarms = new ArrayList<>();
         for (JsonNode log : logs) {
             assertThat(log.get("label").asText()).isIn("normal", "anomalous");
             assertThat(log.get("score").asDouble()).isBetween(0.0, 1.0);
-            assertThat(log.get("model").asText()).startsWith("random-forest-v1@");
+            assertThat(log.get("model").asText()).matches("(random-forest-v1|isolation-forest-v1)@[0-9a-f]{12}.*");
+            long seq = log.get("sequence_no").asLong();
             if (log.get("label").asText().equals("anomalous")) {
-                anomalous.add(log.get("sequence_no").asLong());
+                anomalous.add(seq);
+                if (attacks.contains(seq)) {
+                    assertThat(log.get("model").asText()).as("seq %d", seq).startsWith("random-forest-v1@");
+                    assertThat(log.get("score").asDouble()).as("seq %d", seq).isGreaterThanOrEqualTo(0.9);
+                } else {
+                    falseAlarms.add(log.toString());
+                }
             }
         }
-        assertThat(anomalous).isEqualTo(attacks);
+        assertThat(anomalous).containsAll(attacks);
+        if (!falseAlarms.isEmpty()) {
+            System.out.println("MlIT: normal packets labelled anomalous: " + falseAlarms);
+        }
+        // The unsupervised pair may label a rare normal packet anomalous, below the alert level (the evaluation
+        // measures 0-0.03 % per scenario); more than one in this device's 200 would be a regression.
+        assertThat(falseAlarms).as("normal packets labelled anomalous").hasSizeLessThanOrEqualTo(1)
+                .allMatch(l -> l.contains("isolation-forest-v1@"));
     }
 
     @Test
