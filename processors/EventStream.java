@@ -3,6 +3,7 @@ package io.vigil.processors;
 import io.vigil.model.SecurityEvent;
 import io.vigil.processors.BatchStore.Outcome;
 import io.vigil.processors.BatchStore.StoredLog;
+import io.vigil.processors.BatchStore.Verdict;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,104 +59,57 @@ public class EventStream {
         }
         List<StoredLog> stored = outcome.stored();
         for (StoredLog log : stored) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "log");
-            m.put("device_id", log.packet().deviceId());
-            m.put("sequence_no", log.packet().sequenceNo());
-            m.put("packet_type", log.packet().type().wire());
-            m.put("timestamp", log.packet().timestamp());
-            m.put("cpu_usage", log.packet().cpuUsage());
-            m.put("battery_level", log.packet().batteryLevel());
-            m.put("sensors", log.packet().sensors());
-            m.put("batch_id", log.batchId().toString());
-            m.put("leaf_index", log.leafIndex());
-            m.put("stored_at", log.storedAt());
-            m.put("label", log.verdict() == null ? null : log.verdict().label());
-            m.put("score", log.verdict() == null ? null : log.verdict().score());
-            m.put("model", log.verdict() == null ? null : log.verdict().model());
-            sink.accept(m);
+            Verdict v = log.verdict();
+            send("type", "log", "device_id", log.packet().deviceId(), "sequence_no", log.packet().sequenceNo(),
+                    "packet_type", log.packet().type().wire(), "timestamp", log.packet().timestamp(),
+                    "cpu_usage", log.packet().cpuUsage(), "battery_level", log.packet().batteryLevel(),
+                    "sensors", log.packet().sensors(), "batch_id", log.batchId().toString(),
+                    "leaf_index", log.leafIndex(), "stored_at", log.storedAt(), "label", v == null ? null : v.label(),
+                    "score", v == null ? null : v.score(), "model", v == null ? null : v.model());
         }
         for (StoredLog log : stored) {
             if (log.verdict() != null && log.verdict().alert()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("type", "alert");
-                m.put("id", "ml-" + log.alertId());
-                m.put("source", "ml");
-                m.put("kind", "ml_anomaly");
-                m.put("device_id", log.packet().deviceId());
-                m.put("sequence_no", log.packet().sequenceNo());
-                m.put("detail", log.verdict().detail());
-                m.put("confidence", log.verdict().score());
-                m.put("model", log.verdict().model());
-                m.put("observed_at", log.storedAt());
-                m.put("tx_hash", null);
-                sink.accept(m);
+                send("type", "alert", "id", "ml-" + log.alertId(), "source", "ml", "kind", "ml_anomaly",
+                        "device_id", log.packet().deviceId(), "sequence_no", log.packet().sequenceNo(),
+                        "detail", log.verdict().detail(), "confidence", log.verdict().score(),
+                        "model", log.verdict().model(), "observed_at", log.storedAt(), "tx_hash", null);
             }
         }
     }
 
     /** One message per security event. */
     public void securityEvent(long id, SecurityEvent event) {
-        if (connections.isEmpty()) {
-            return;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "alert");
-        m.put("id", "sec-" + id);
-        m.put("alert_id", id);
-        m.put("source", "security");
-        m.put("confidence", 1.0);
-        m.put("kind", event.kind().wire());
-        m.put("device_id", event.deviceId());
-        m.put("sequence_no", event.sequenceNo());
-        m.put("detail", event.detail());
-        m.put("observed_at", event.observedAt());
-        m.put("tx_hash", null);
-        sink.accept(m);
+        send("type", "alert", "id", "sec-" + id, "alert_id", id, "source", "security", "confidence", 1.0,
+                "kind", event.kind().wire(), "device_id", event.deviceId(), "sequence_no", event.sequenceNo(),
+                "detail", event.detail(), "observed_at", event.observedAt(), "tx_hash", null);
     }
 
     /** A batch anchored on-chain. */
     public void anchored(String batchId, String batchHash, String txHash, long block) {
-        if (connections.isEmpty()) {
-            return;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "anchor");
-        m.put("batch_id", batchId);
-        m.put("batch_hash", batchHash);
-        m.put("tx_hash", txHash);
-        m.put("block_number", block);
-        sink.accept(m);
+        send("type", "anchor", "batch_id", batchId, "batch_hash", batchHash, "tx_hash", txHash, "block_number", block);
     }
 
     /** An alert's incident recorded on-chain (its tx hash for the alert list). */
     public void incidentRecorded(String alertId, String deviceId, String kind, String txHash, long block) {
-        if (connections.isEmpty()) {
-            return;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "incident");
-        m.put("alert_id", alertId);
-        m.put("device_id", deviceId);
-        m.put("kind", kind);
-        m.put("tx_hash", txHash);
-        m.put("block_number", block);
-        sink.accept(m);
+        send("type", "incident", "alert_id", alertId, "device_id", deviceId, "kind", kind, "tx_hash", txHash,
+                "block_number", block);
     }
 
     /** A device's trust as changed on-chain. */
     public void trustChanged(String deviceId, int previous, int current, int delta, String txHash, long block) {
+        send("type", "trust", "device_id", deviceId, "previous", previous, "trust_score", current, "delta", delta,
+                "tx_hash", txHash, "block_number", block);
+    }
+
+    /** One message of alternating keys and values (values may be null), sent if anybody listens. */
+    private void send(Object... keysAndValues) {
         if (connections.isEmpty()) {
             return;
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "trust");
-        m.put("device_id", deviceId);
-        m.put("previous", previous);
-        m.put("trust_score", current);
-        m.put("delta", delta);
-        m.put("tx_hash", txHash);
-        m.put("block_number", block);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
         sink.accept(m);
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.processors;
 
+import io.vigil.db.Tx;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -44,17 +45,9 @@ public class LedgerOutbox {
         if (!enabled) {
             return;
         }
-        try (var s = c.prepareStatement("insert into ledger_outbox (kind, gateway_id, batch_id, batch_hash, event_time,"
-                + " log_count, score, state, created_at) values ('anchor', ?, ?, ?, ?, ?, ?, 'pending', ?)")) {
-            s.setString(1, gatewayId);
-            s.setObject(2, batchId);
-            s.setString(3, batchHash);
-            s.setLong(4, createdAt);
-            s.setInt(5, logCount);
-            s.setInt(6, maxScore);
-            s.setLong(7, now);
-            s.executeUpdate();
-        }
+        Tx.update(c, "insert into ledger_outbox (kind, gateway_id, batch_id, batch_hash, event_time, log_count, score,"
+                + " state, created_at) values ('anchor', ?, ?, ?, ?, ?, ?, 'pending', ?)", gatewayId, batchId, batchHash,
+                createdAt, logCount, maxScore, now);
     }
 
     /**
@@ -67,19 +60,7 @@ public class LedgerOutbox {
             return;
         }
         incidentCode(kind);
-        try (var s = c.prepareStatement("insert into ledger_outbox (kind, device_id, gateway_id, batch_hash, event_time,"
-                + " score, incident_kind, security_event_id, state, created_at)"
-                + " values ('incident', ?, ?, ?, ?, ?, ?, ?, 'pending', ?)")) {
-            s.setString(1, deviceId);
-            s.setString(2, gatewayId);
-            s.setString(3, batchHash);
-            s.setLong(4, at);
-            s.setInt(5, score);
-            s.setString(6, kind);
-            s.setObject(7, securityEventId);
-            s.setLong(8, now);
-            s.executeUpdate();
-        }
+        incident(c, deviceId, gatewayId, batchHash, at, score, kind, "security_event_id", securityEventId, now);
         if (deviceId != null) {
             trust(c, deviceId, ALERT_DELTA, at, now);
         }
@@ -91,18 +72,15 @@ public class LedgerOutbox {
         if (!enabled) {
             return;
         }
-        try (var s = c.prepareStatement("insert into ledger_outbox (kind, device_id, gateway_id, batch_hash, event_time,"
-                + " score, incident_kind, ml_alert_id, state, created_at)"
-                + " values ('incident', ?, ?, ?, ?, ?, 'ml_anomaly', ?, 'pending', ?)")) {
-            s.setString(1, deviceId);
-            s.setString(2, gatewayId);
-            s.setString(3, batchHash);
-            s.setLong(4, at);
-            s.setInt(5, score);
-            s.setLong(6, mlAlertId);
-            s.setLong(7, now);
-            s.executeUpdate();
-        }
+        incident(c, deviceId, gatewayId, batchHash, at, score, "ml_anomaly", "ml_alert_id", mlAlertId, now);
+    }
+
+    /** One incident row; {@code sourceColumn} names the row it stems from (a security event or an ML alert). */
+    private static void incident(Connection c, String deviceId, String gatewayId, String batchHash, long at, int score,
+            String kind, String sourceColumn, Long sourceId, long now) throws SQLException {
+        Tx.update(c, "insert into ledger_outbox (kind, device_id, gateway_id, batch_hash, event_time, score, incident_kind, "
+                + sourceColumn + ", state, created_at) values ('incident', ?, ?, ?, ?, ?, ?, ?, 'pending', ?)", deviceId,
+                gatewayId, batchHash, at, score, kind, sourceId, now);
     }
 
     /** A trust delta for a device, written only if the device is provisioned. */
@@ -110,13 +88,7 @@ public class LedgerOutbox {
         if (!enabled) {
             return;
         }
-        try (var s = c.prepareStatement("insert into ledger_outbox (kind, device_id, event_time, delta, state, created_at)"
-                + " select 'trust', device_id, ?, ?, 'pending', ? from devices where device_id = ?")) {
-            s.setLong(1, at);
-            s.setInt(2, delta);
-            s.setLong(3, now);
-            s.setString(4, deviceId);
-            s.executeUpdate();
-        }
+        Tx.update(c, "insert into ledger_outbox (kind, device_id, event_time, delta, state, created_at)"
+                + " select 'trust', device_id, ?, ?, 'pending', ? from devices where device_id = ?", at, delta, now, deviceId);
     }
 }
