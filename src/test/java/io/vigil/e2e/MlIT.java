@@ -124,7 +124,7 @@ class MlIT {
         // A rare normal packet may be labelled anomalous at low confidence (the evaluation measures 0-0.03 % per
         // scenario): by the unsupervised pair, or by a split vote of the forest (0.55 once in CI, on a packet this
         // backdated stream reaches the server 30 s late). Never at the alert level, and more than one in this
-        // device's 194 normal packets would be a regression.
+        // device's 198 normal packets would be a regression.
         assertThat(falseAlarms).as("normal packets labelled anomalous").hasSizeLessThanOrEqualTo(1)
                 .allMatch(l -> l.get("score").asDouble() < 0.8); // the default VIGIL_ML_ALERT_CONFIDENCE
     }
