@@ -4,6 +4,6 @@ package io.vigil.model;
 public class RateLimitExceededException extends PacketRejectedException {
 
     public RateLimitExceededException(String deviceId, Long sequenceNo, String message) {
-        super(SecurityEventKind.RATE, deviceId, sequenceNo, message);
+        super(SecurityEventKind.RATE, deviceId, sequenceNo, message, Blame.KEY_HOLDER_IF_NEW);
     }
 }

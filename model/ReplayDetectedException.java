@@ -3,7 +3,7 @@ package io.vigil.model;
 /** Rejected: a sequence number reused with other bytes, or below the window. */
 public class ReplayDetectedException extends PacketRejectedException {
 
-    public ReplayDetectedException(String deviceId, Long sequenceNo, String message) {
-        super(SecurityEventKind.REPLAY, deviceId, sequenceNo, message);
+    public ReplayDetectedException(String deviceId, Long sequenceNo, String message, Blame blame) {
+        super(SecurityEventKind.REPLAY, deviceId, sequenceNo, message, blame);
     }
 }

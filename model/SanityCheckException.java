@@ -4,6 +4,6 @@ package io.vigil.model;
 public class SanityCheckException extends PacketRejectedException {
 
     public SanityCheckException(String deviceId, Long sequenceNo, String message) {
-        super(SecurityEventKind.SANITY, deviceId, sequenceNo, message);
+        super(SecurityEventKind.SANITY, deviceId, sequenceNo, message, Blame.KEY_HOLDER_IF_NEW);
     }
 }

@@ -2,9 +2,9 @@ package io.vigil.model;
 
 import java.util.Locale;
 
-/** The typed security events of PROTOCOL §1 and §6. */
+/** The typed security events of PROTOCOL v1.1 §1, §1a and §6. */
 public enum SecurityEventKind {
-    REPLAY, BAD_SIGNATURE, UNKNOWN_DEVICE, SCHEMA, SANITY, RATE;
+    REPLAY, BAD_SIGNATURE, UNKNOWN_DEVICE, SCHEMA, SANITY, RATE, IMPERSONATION;
 
     /** The wire spelling, e.g. {@code bad_signature}. */
     public String wire() {
@@ -19,6 +19,6 @@ public enum SecurityEventKind {
             }
         }
         throw new IllegalArgumentException("unknown security event kind '" + value
-                + "'; one of replay, bad_signature, unknown_device, schema, sanity, rate");
+                + "'; one of replay, bad_signature, unknown_device, schema, sanity, rate, impersonation");
     }
 }

@@ -164,7 +164,7 @@ public class ApiQueries {
         String kindWire = kind == null ? null : kindOrBadRequest(kind);
         return Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select id, kind, device_id, sequence_no, detail, payload,"
-                    + " gateway_id, observed_at, tx_hash from security_events"
+                    + " gateway_id, observed_at, tx_hash, attributable, incident_of, incident_count from security_events"
                     + " where (cast(? as varchar) is null or device_id = ?) and (cast(? as varchar) is null or kind = ?)"
                     + " order by id desc limit ?", deviceId, deviceId, kindWire, kindWire, n);
             for (Map<String, Object> row : rows) {
@@ -174,11 +174,17 @@ public class ApiQueries {
         });
     }
 
-    /** Security alerts (one per security event, certain) and ML alerts (with their confidence), newest first. */
+    /** Security alerts (one per incident, certain, with its count) and ML alerts (with their confidence), newest first. */
     public List<Map<String, Object>> alerts(String deviceId, Integer limit) {
         int n = limit(limit);
+        deviceFilter(deviceId);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> event : securityEvents(deviceId, null, n)) {
+        // One alert per incident (PROTOCOL v1.1 §4): the first event of a device and kind within 60 s, with the count.
+        List<Map<String, Object>> heads = Tx.read(dataSource, c -> Tx.rows(c, "select id, kind, device_id, sequence_no,"
+                + " detail, observed_at, tx_hash, attributable, incident_count from security_events"
+                + " where incident_of is null and (cast(? as varchar) is null or device_id = ?) order by id desc limit ?",
+                deviceId, deviceId, n));
+        for (Map<String, Object> event : heads) {
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("id", "sec-" + event.get("id"));
             a.put("source", "security");
@@ -188,6 +194,8 @@ public class ApiQueries {
             a.put("detail", event.get("detail"));
             a.put("confidence", 1.0);
             a.put("model", null);
+            a.put("count", event.get("incident_count"));
+            a.put("attributable", event.get("attributable"));
             a.put("observed_at", event.get("observed_at"));
             a.put("tx_hash", event.get("tx_hash"));
             out.add(a);
@@ -205,6 +213,7 @@ public class ApiQueries {
             a.put("detail", row.get("detail"));
             a.put("confidence", row.get("confidence"));
             a.put("model", row.get("model"));
+            a.put("count", 1);
             a.put("batch_id", String.valueOf(row.get("batch_id")));
             a.put("leaf_index", row.get("leaf_index"));
             a.put("observed_at", row.get("observed_at"));
@@ -417,7 +426,7 @@ public class ApiQueries {
             s.put("security_events", security);
             s.put("batches", count(c, "select count(*) as n from batches"));
             s.put("anchored", count(c, "select count(*) as n from batches where anchor_tx_hash is not null"));
-            s.put("alerts", count(c, "select count(*) as n from security_events")
+            s.put("alerts", count(c, "select count(*) as n from security_events where incident_of is null")
                     + count(c, "select count(*) as n from ml_alerts"));
             s.put("ml_alerts", count(c, "select count(*) as n from ml_alerts"));
             s.put("ml_anomalous_logs", count(c, "select count(*) as n from logs where ml_label = 'anomalous'"));
@@ -428,7 +437,10 @@ public class ApiQueries {
     private List<byte[]> leaves(UUID batchId) {
         return Tx.read(dataSource, c -> {
             List<byte[]> leaves = new ArrayList<>();
-            for (Map<String, Object> row : Tx.rows(c, "select canonical from logs where batch_id = ? order by leaf_index", batchId)) {
+            // Leaves stored as this batch's logs, and those stored by another batch first or refused (§3).
+            for (Map<String, Object> row : Tx.rows(c, "select leaf_index, canonical from logs where batch_id = ?"
+                    + " union all select leaf_index, canonical from batch_leaves where batch_id = ? order by leaf_index",
+                    batchId, batchId)) {
                 leaves.add(((String) row.get("canonical")).getBytes(StandardCharsets.UTF_8));
             }
             return leaves;

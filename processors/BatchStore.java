@@ -19,8 +19,11 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * Server-ingest stage: checks a gateway batch (shape, every log against the packet schema, the RFC 6962
- * root recomputed), then stores batch and logs in one transaction, once per batch_id.
+ * Server-ingest stage: checks a gateway batch (shape, the RFC 6962 root recomputed, and every log itself: schema,
+ * the device's Ed25519 signature under its provisioned key, sanity; PROTOCOL v1.1 §3, so a gateway token alone can
+ * never create, alter or pre-empt a log), then stores batch and logs in one transaction, once per batch_id. A log
+ * already stored with the same bytes (another batch got there first) is not stored twice; one stored with other
+ * bytes is a replay event for that log alone. Either way the other logs are stored and the batch still verifies.
  */
 public class BatchStore {
 
@@ -65,12 +68,29 @@ public class BatchStore {
     private final PacketValidator validator;
     private final int maxLogs;
     private final LedgerOutbox ledger;
+    private final SignatureVerifier signatures;
+    private final SanityChecker sanity;
+    private final long maxSkewMs;
+    private final long maxBatchAgeMs;
+    private final SecurityEventRecorder recorder;
 
-    public BatchStore(DataSource dataSource, PacketValidator validator, int maxLogs, LedgerOutbox ledger) {
+    /**
+     * {@code sanity} checks each log's values and its timestamp against the batch's {@code created_at} (its skew
+     * allowance covers the gateway's own skew check plus batching); {@code created_at} itself may be at most
+     * {@code maxSkewMs} ahead of server time and {@code maxBatchAgeMs} behind it (a gateway's outage backlog).
+     */
+    public BatchStore(DataSource dataSource, PacketValidator validator, int maxLogs, LedgerOutbox ledger,
+            SignatureVerifier signatures, SanityChecker sanity, long maxSkewMs, long maxBatchAgeMs,
+            SecurityEventRecorder recorder) {
         this.dataSource = dataSource;
         this.validator = validator;
         this.maxLogs = maxLogs;
         this.ledger = ledger;
+        this.signatures = signatures;
+        this.sanity = sanity;
+        this.maxSkewMs = maxSkewMs;
+        this.maxBatchAgeMs = maxBatchAgeMs;
+        this.recorder = recorder;
     }
 
     /** Parses and checks a gateway batch (400/422 on anything wrong); nothing is stored yet. */
@@ -101,16 +121,29 @@ public class BatchStore {
         if (!logs.isArray() || logs.isEmpty() || logs.size() > maxLogs) {
             throw new ApiException(400, "logs must be an array of 1 to " + maxLogs + " packets", null);
         }
+        long now = System.currentTimeMillis();
+        if (createdAt.asLong() > now + maxSkewMs || createdAt.asLong() < now - maxBatchAgeMs) {
+            throw new ApiException(422, "created_at is more than " + maxSkewMs + " ms ahead of server time or more than "
+                    + maxBatchAgeMs + " ms behind it", Map.of("created_at", createdAt.asLong(), "server_time", now));
+        }
         List<Packet> packets = new ArrayList<>(logs.size());
         List<byte[]> leaves = new ArrayList<>(logs.size());
         for (int i = 0; i < logs.size(); i++) {
+            Packet packet;
             try {
-                Packet packet = validator.fromTree(logs.get(i));
-                packets.add(packet);
-                leaves.add(packet.canonical());
+                packet = validator.fromTree(logs.get(i));
             } catch (PacketRejectedException e) {
-                throw new ApiException(400, "log " + i + " is not a valid packet", e.getMessage());
+                throw refusedLog(i, null, e);
             }
+            try {
+                // The server does not take the gateway's word (§3): the device's own signature, then sanity.
+                signatures.verify(packet);
+                sanity.check(packet, createdAt.asLong());
+            } catch (PacketRejectedException e) {
+                throw refusedLog(i, packet, e);
+            }
+            packets.add(packet);
+            leaves.add(packet.canonical());
         }
         String recomputed = MerkleTree.rootHex(leaves);
         if (!recomputed.equals(batchHash)) {
@@ -130,7 +163,9 @@ public class BatchStore {
         List<Packet> packets = batch.packets();
         JsonNode logs = batch.logs();
         List<Verdict> verdicts = batch.verdicts();
-        return Tx.inTransaction(dataSource, c -> {
+        List<Packet> conflicts = new ArrayList<>();
+        Outcome outcome = Tx.inTransaction(dataSource, c -> {
+            conflicts.clear();
             int inserted = Tx.update(c, "insert into batches (batch_id, gateway_id, created_at, received_at, log_count,"
                     + " batch_hash) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
                     batchId, gatewayId, batch.createdAt(), now, packets.size(), batchHash);
@@ -145,7 +180,8 @@ public class BatchStore {
             List<StoredLog> stored = new ArrayList<>(packets.size());
             try (PreparedStatement insert = c.prepareStatement("insert into logs (device_id, sequence_no, type,"
                     + " device_timestamp, cpu_usage, battery_level, sensors, sig, canonical, batch_id, leaf_index, stored_at,"
-                    + " ml_label, ml_score, ml_model) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " ml_label, ml_score, ml_model) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " on conflict do nothing")) {
                 for (int i = 0; i < packets.size(); i++) {
                     Packet p = packets.get(i);
                     insert.setString(1, p.deviceId());
@@ -169,20 +205,37 @@ public class BatchStore {
                     }
                     insert.setString(15, v == null ? null : v.model());
                     insert.addBatch();
-                    stored.add(new StoredLog(batchId, i, now, p, v, null));
                 }
                 insert.executeBatch();
-            } catch (SQLException e) {
-                if (Tx.isUniqueViolation(e)) {
-                    throw new ApiException(409, "a log of this batch is already stored in another batch", e.getMessage());
+            }
+            // Which leaves became logs of this batch; the others are already stored (§3), kept as leaves only.
+            java.util.Set<Integer> mine = new java.util.HashSet<>();
+            for (Map<String, Object> row : Tx.rows(c, "select leaf_index from logs where batch_id = ?", batchId)) {
+                mine.add(((Number) row.get("leaf_index")).intValue());
+            }
+            boolean[] stillNew = new boolean[packets.size()];
+            for (int i = 0; i < packets.size(); i++) {
+                Packet p = packets.get(i);
+                stillNew[i] = mine.contains(i);
+                if (stillNew[i]) {
+                    stored.add(new StoredLog(batchId, i, now, p, verdicts == null ? null : verdicts.get(i), null));
+                    continue;
                 }
-                throw e;
+                List<Map<String, Object>> existing = Tx.rows(c, "select canonical, batch_id from logs"
+                        + " where device_id = ? and sequence_no = ?", p.deviceId(), p.sequenceNo());
+                boolean same = !existing.isEmpty() && p.canonicalJson().equals(existing.get(0).get("canonical"));
+                Tx.update(c, "insert into batch_leaves (batch_id, leaf_index, canonical, stored_in, conflict)"
+                        + " values (?, ?, ?, ?, ?)", batchId, i, p.canonicalJson(),
+                        existing.isEmpty() ? null : existing.get(0).get("batch_id"), !same);
+                if (!same) {
+                    conflicts.add(p);
+                }
             }
             try (PreparedStatement seen = c.prepareStatement(
                     "update devices set last_seen = greatest(coalesce(last_seen, 0), ?) where device_id = ?")) {
                 Map<String, Long> lastSeen = new LinkedHashMap<>();
-                for (Packet p : packets) {
-                    lastSeen.merge(p.deviceId(), p.timestamp(), Math::max);
+                for (StoredLog log : stored) {
+                    lastSeen.merge(log.packet().deviceId(), log.packet().timestamp(), Math::max);
                 }
                 for (Map.Entry<String, Long> e : lastSeen.entrySet()) {
                     seen.setLong(1, e.getValue());
@@ -197,13 +250,17 @@ public class BatchStore {
             for (int i = 0; verdicts != null && i < verdicts.size(); i++) {
                 Verdict v = verdicts.get(i);
                 maxScore = Math.max(maxScore, basisPoints(v.score()));
-                if (v.alert()) {
+                if (v.alert() && stillNew[i]) {
                     Packet p = packets.get(i);
                     long alertId = Tx.insertReturningId(c, "insert into ml_alerts (device_id, sequence_no, batch_id,"
                             + " leaf_index, confidence, model, detail, observed_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
                             p.deviceId(), p.sequenceNo(), batchId, i, v.score(), v.model(), v.detail(), now);
                     ledger.mlIncident(c, p.deviceId(), gatewayId, batchHash, now, basisPoints(v.score()), alertId, now);
-                    stored.set(i, new StoredLog(batchId, i, now, p, v, alertId));
+                    for (int k = 0; k < stored.size(); k++) {
+                        if (stored.get(k).leafIndex() == i) {
+                            stored.set(k, new StoredLog(batchId, i, now, p, v, alertId));
+                        }
+                    }
                 }
             }
             // Ledger outbox, in this transaction: the anchor with the batch's largest anomaly score, then +1 trust
@@ -211,9 +268,10 @@ public class BatchStore {
             // at a time).
             ledger.anchor(c, batchId, gatewayId, batchHash, batch.createdAt(), packets.size(), maxScore, now);
             Map<String, Integer> heartbeats = new java.util.TreeMap<>();
-            for (Packet p : packets) {
-                if (p.type() == io.vigil.model.PacketType.HEARTBEAT) {
-                    heartbeats.merge(p.deviceId(), LedgerOutbox.HEARTBEAT_DELTA, Integer::sum);
+            // Only heartbeats stored now count: the same genuine heartbeat posted again adds nothing.
+            for (StoredLog log : stored) {
+                if (log.packet().type() == io.vigil.model.PacketType.HEARTBEAT) {
+                    heartbeats.merge(log.packet().deviceId(), LedgerOutbox.HEARTBEAT_DELTA, Integer::sum);
                 }
             }
             for (Map.Entry<String, Integer> h : heartbeats.entrySet()) {
@@ -221,6 +279,27 @@ public class BatchStore {
             }
             return new Outcome(false, batchId, batchHash, stored);
         });
+        // Two validly signed packets with one sequence number and other bytes: a replay by the key holder (§3, §4).
+        for (Packet p : conflicts) {
+            recorder.record(new io.vigil.model.ReplayDetectedException(p.deviceId(), p.sequenceNo(), "batch " + batchId
+                    + " from gateway " + gatewayId + " holds sequence_no " + p.sequenceNo()
+                    + ", already stored with other content", io.vigil.model.Blame.KEY_HOLDER),
+                    p.canonicalJson().getBytes(java.nio.charset.StandardCharsets.UTF_8), now);
+        }
+        return outcome;
+    }
+
+    /** 422 naming the log (index, device, sequence) and why, in words: never SQL or internal names. */
+    private static ApiException refusedLog(int index, Packet packet, PacketRejectedException e) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("log_index", index);
+        if (packet != null) {
+            detail.put("device_id", packet.deviceId());
+            detail.put("sequence_no", packet.sequenceNo());
+        }
+        detail.put("kind", e.kind().wire());
+        detail.put("reason", e.getMessage());
+        return new ApiException(422, "log " + index + " failed verification: " + e.kind().wire(), detail);
     }
 
     static int basisPoints(double score) {

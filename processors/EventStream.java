@@ -29,13 +29,30 @@ public class EventStream {
         this.sink = sink;
     }
 
-    /** A connection opened with {@code ?token=}; true if it may receive events (viewer or above). */
-    public boolean open(String connectionKey, String token) {
+    /** Handshakes whose token was a viewer's (or above), by remote address, until the route opens them. */
+    private final Map<String, Long> authorized = new ConcurrentHashMap<>();
+
+    /**
+     * A WebSocket handshake's token (from {@code Sec-WebSocket-Protocol}, PROTOCOL v1.1 §6): true, and the connection
+     * from {@code remoteAddress} may open, if it is a viewer's or above.
+     */
+    public boolean authorize(String remoteAddress, String token) {
         String role = auth.roleOfToken(token);
         if (role == null || "gateway".equals(role)) {
             return false;
         }
-        connections.put(connectionKey, role);
+        long now = System.currentTimeMillis();
+        authorized.values().removeIf(at -> at < now - 30_000);
+        authorized.put(remoteAddress, now);
+        return true;
+    }
+
+    /** A connection opened: it receives events only if its handshake was authorized. */
+    public boolean open(String connectionKey, Object remoteAddress) {
+        if (authorized.remove(String.valueOf(remoteAddress)) == null) {
+            return false;
+        }
+        connections.put(connectionKey, "viewer");
         return true;
     }
 
@@ -48,8 +65,12 @@ public class EventStream {
         return connections.isEmpty() ? null : String.join(",", connections.keySet());
     }
 
+    public Map<String, Object> refused(String why) {
+        return Map.of("type", "error", "error", "a viewer token is required", "detail", why);
+    }
+
     public Map<String, Object> refused() {
-        return Map.of("type", "error", "error", "missing or unknown token", "detail", "connect to /ws/events?token=<viewer token>");
+        return refused("send Sec-WebSocket-Protocol: vigil.v1, bearer.<viewer token>");
     }
 
     /** One message per stored log of a newly stored batch. */
@@ -77,11 +98,15 @@ public class EventStream {
         }
     }
 
-    /** One message per security event. */
-    public void securityEvent(long id, SecurityEvent event) {
-        send("type", "alert", "id", "sec-" + id, "alert_id", id, "source", "security", "confidence", 1.0,
+    /**
+     * One message per security event, as its incident (PROTOCOL v1.1 §4): {@code id} is the incident's (its first
+     * event's), so a client that already shows that alert updates its {@code count} instead of adding a row.
+     */
+    public void securityEvent(long incidentId, int count, boolean attributable, SecurityEvent event) {
+        send("type", "alert", "id", "sec-" + incidentId, "alert_id", incidentId, "source", "security", "confidence", 1.0,
                 "kind", event.kind().wire(), "device_id", event.deviceId(), "sequence_no", event.sequenceNo(),
-                "detail", event.detail(), "observed_at", event.observedAt(), "tx_hash", null);
+                "detail", event.detail(), "observed_at", event.observedAt(), "count", count,
+                "attributable", attributable, "tx_hash", null);
     }
 
     /** A batch anchored on-chain. */

@@ -18,7 +18,22 @@ public class HealthCheck {
 
     private final MlEnricher ml;
 
-    public HealthCheck(DataSource dataSource, String brokerUrl, io.vigil.ledger.LedgerConnector ledger, MlEnricher ml) {
+    private final java.nio.file.Path dataDir;
+    private final java.util.List<java.nio.file.Path> diskPaths;
+    private final boolean embeddedBroker;
+    private final long minFreeBytes;
+
+    /**
+     * {@code dataDir}: where the embedded broker writes, and {@code databaseDir} (or null) where an H2 database does;
+     * below {@code minFreeMb} MiB free in either the disk is reported full (and with the data dir's, the broker).
+     */
+    public HealthCheck(DataSource dataSource, String brokerUrl, io.vigil.ledger.LedgerConnector ledger, MlEnricher ml,
+            java.nio.file.Path dataDir, java.nio.file.Path databaseDir, boolean embeddedBroker, long minFreeMb) {
+        this.dataDir = dataDir;
+        this.diskPaths = databaseDir == null || databaseDir.equals(dataDir) ? java.util.List.of(dataDir)
+                : java.util.List.of(dataDir, databaseDir);
+        this.embeddedBroker = embeddedBroker;
+        this.minFreeBytes = minFreeMb * 1024 * 1024;
         this.ml = ml;
         this.dataSource = dataSource;
         this.broker = URI.create(brokerUrl);
@@ -27,8 +42,10 @@ public class HealthCheck {
 
     public Map<String, Object> report() {
         Map<String, Object> parts = new LinkedHashMap<>();
+        Map<String, Object> disk = disk();
         parts.put("database", database());
-        parts.put("broker", broker());
+        parts.put("broker", broker(disk));
+        parts.put("disk", disk);
         parts.put("ledger", ledger());
         parts.put("ml", ml == null ? Map.of("status", "not_configured") : ml.describe());
         boolean up = parts.values().stream().map(p -> ((Map<?, ?>) p).get("status"))
@@ -43,12 +60,61 @@ public class HealthCheck {
         return "up".equals(report.get("status")) ? 200 : 503;
     }
 
+    /** Up only if it can write: a one-row update committed (a full disk answers reads but not writes). */
     private Map<String, Object> database() {
         try (Connection c = dataSource.getConnection()) {
-            return Map.of("status", c.isValid(2) ? "up" : "down");
+            c.setAutoCommit(false);
+            try (java.sql.PreparedStatement probe = c.prepareStatement("update health_probe set checked_at = ? where id = 1")) {
+                probe.setLong(1, System.currentTimeMillis());
+                probe.executeUpdate();
+                c.commit();
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            }
+            return Map.of("status", "up");
         } catch (Exception e) {
-            return Map.of("status", "down", "error", String.valueOf(e.getMessage()));
+            return Map.of("status", "down", "error", "cannot write: " + firstLine(e.getMessage()));
         }
+    }
+
+    /** Free space where the data dir is, and where an H2 database is if elsewhere: the fullest of them. */
+    private Map<String, Object> disk() {
+        Map<String, Object> worst = null;
+        for (java.nio.file.Path path : diskPaths) {
+            Map<String, Object> d = disk(path);
+            if (worst == null || "down".equals(d.get("status")) && !"down".equals(worst.get("status"))) {
+                worst = d;
+            }
+        }
+        return worst;
+    }
+
+    private Map<String, Object> disk(java.nio.file.Path path) {
+        try {
+            java.nio.file.Path existing = path;
+            while (existing != null && !java.nio.file.Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            long free = java.nio.file.Files.getFileStore(existing == null ? path : existing).getUsableSpace();
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("status", free < minFreeBytes ? "down" : "up");
+            d.put("path", path.toAbsolutePath().toString());
+            d.put("free_bytes", free);
+            if (free < minFreeBytes) {
+                d.put("error", "disk full: " + free / (1024 * 1024) + " MiB free, at least " + minFreeBytes / (1024 * 1024)
+                        + " MiB needed");
+            }
+            return d;
+        } catch (IOException e) {
+            return Map.of("status", "down", "path", path.toString(), "error", String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String message) {
+        String m = String.valueOf(message);
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private Map<String, Object> ledger() {
@@ -66,7 +132,12 @@ public class HealthCheck {
         }
     }
 
-    private Map<String, Object> broker() {
+    private Map<String, Object> broker(Map<String, Object> disk) {
+        if (embeddedBroker && "down".equals(disk.get("status"))
+                && dataDir.toAbsolutePath().toString().equals(disk.get("path"))) {
+            return Map.of("status", "down", "url", broker.toString(), "error", "the embedded broker cannot write: "
+                    + disk.get("error"));
+        }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(broker.getHost(), broker.getPort() < 0 ? 1883 : broker.getPort()), 2000);
             return Map.of("status", "up", "url", broker.toString());

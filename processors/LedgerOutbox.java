@@ -18,7 +18,7 @@ public class LedgerOutbox {
     public static final int HEARTBEAT_DELTA = 1;
     /** Incident kinds as the contract's {@code uint8}: the security event kinds, then ML. */
     public static final List<String> INCIDENT_KINDS = List.of("replay", "bad_signature", "unknown_device", "schema",
-            "sanity", "rate", "ml_anomaly");
+            "sanity", "rate", "ml_anomaly", "impersonation");
     /** A typed security event is certain: the largest anomaly score (basis points). */
     public static final int CERTAIN = 10_000;
 
@@ -51,19 +51,36 @@ public class LedgerOutbox {
     }
 
     /**
-     * An incident and, for a provisioned device, its −20 trust delta. {@code deviceId} may be null (a packet
-     * whose device could not be read).
+     * An incident and, when it is attributable (PROTOCOL v1.1 §4: only the device's key holder can have caused it)
+     * and the device is provisioned, its −20 trust delta. {@code deviceId} may be null (a packet whose device
+     * could not be read).
      */
     public void alert(Connection c, String deviceId, String gatewayId, String batchHash, long at, int score, String kind,
-            Long securityEventId, long now) throws SQLException {
+            Long securityEventId, boolean attributable, long now) throws SQLException {
         if (!enabled) {
             return;
         }
         incidentCode(kind);
         incident(c, deviceId, gatewayId, batchHash, at, score, kind, "security_event_id", securityEventId, now);
-        if (deviceId != null) {
+        if (deviceId != null && attributable) {
             trust(c, deviceId, ALERT_DELTA, at, now);
         }
+    }
+
+    /**
+     * The running count of an aggregated incident (its head event {@code headEventId}, first seen {@code firstAt}).
+     * Rows are only ever added, never changed: the writer may be sending an earlier count at this moment. It sends
+     * the highest count of each incident among the rows it takes at once, so a flood costs a few transactions.
+     */
+    public void countIncident(Connection c, long headEventId, String deviceId, String kind, long firstAt, int count,
+            long now) throws SQLException {
+        if (!enabled) {
+            return;
+        }
+        incidentCode(kind);
+        Tx.update(c, "insert into ledger_outbox (kind, device_id, event_time, incident_kind, incident_count,"
+                + " security_event_id, state, created_at) values ('incident_count', ?, ?, ?, ?, ?, 'pending', ?)",
+                deviceId, firstAt, kind, count, headEventId, now);
     }
 
     /** An ML incident (kind {@code ml_anomaly}): recorded on-chain like a security one, but without a trust delta. */

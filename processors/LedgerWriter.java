@@ -144,6 +144,16 @@ public class LedgerWriter {
                         map(run, r -> LedgerIds.hash(trimmed(r.get("batch_hash")))),
                         map(run, r -> BigInteger.valueOf(LedgerOutbox.incidentCode((String) r.get("incident_kind")))),
                         hash -> markSent(ids, hash));
+                case "incident_count" -> {
+                    // Count rows are never changed once written; a run sends each incident's highest count once.
+                    List<Map<String, Object>> latest = latestCounts(run);
+                    yield ledger.countIncidents(opId,
+                            map(latest, r -> r.get("device_id") == null ? new byte[32] : LedgerIds.name((String) r.get("device_id"))),
+                            map(latest, r -> BigInteger.valueOf(LedgerOutbox.incidentCode((String) r.get("incident_kind")))),
+                            map(latest, r -> big(r.get("event_time"))),
+                            map(latest, r -> big(r.get("incident_count"))),
+                            hash -> markSent(ids, hash));
+                }
                 case "trust" -> ledger.applyDeltas(opId,
                         map(run, r -> LedgerIds.name((String) r.get("device_id"))),
                         map(run, r -> big(r.get("delta"))),
@@ -270,6 +280,16 @@ public class LedgerWriter {
             args[leading.length + i] = ids.get(i);
         }
         return Tx.update(c, sql + " (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")", args);
+    }
+
+    /** Of several counts of one incident (its head event) in a run, the highest; in the order of first appearance. */
+    static List<Map<String, Object>> latestCounts(List<Map<String, Object>> run) {
+        Map<Object, Map<String, Object>> byIncident = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> row : run) {
+            byIncident.merge(row.get("security_event_id"), row, (a, b) ->
+                    ((Number) b.get("incident_count")).intValue() > ((Number) a.get("incident_count")).intValue() ? b : a);
+        }
+        return new ArrayList<>(byIncident.values());
     }
 
     private static <T> List<T> map(List<Map<String, Object>> rows, java.util.function.Function<Map<String, Object>, T> f) {

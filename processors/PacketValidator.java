@@ -47,6 +47,10 @@ public class PacketValidator {
             throw new SchemaViolationException(null, null,
                     "packet is " + payload.length + " bytes; the limit is " + maxBytes);
         }
+        String encodingProblem = notPlainUtf8(payload);
+        if (encodingProblem != null) {
+            throw new SchemaViolationException(null, null, encodingProblem);
+        }
         JsonNode tree;
         try {
             tree = CanonicalJson.parse(payload);
@@ -84,6 +88,33 @@ public class PacketValidator {
                 packet.get("sig").asText(),
                 CanonicalJson.bytesWithout(packet, "sig"),
                 CanonicalJson.bytes(packet));
+    }
+
+    /**
+     * PROTOCOL v1.1 §1: UTF-8 without a byte-order mark. The JSON parser would detect UTF-16 and UTF-32 by their
+     * zero bytes and read them, so they are refused here first, as is anything that is not well-formed UTF-8.
+     */
+    static String notPlainUtf8(byte[] payload) {
+        if (payload.length >= 3 && (payload[0] & 0xff) == 0xef && (payload[1] & 0xff) == 0xbb && (payload[2] & 0xff) == 0xbf) {
+            return "the payload starts with a UTF-8 byte-order mark; send UTF-8 without one";
+        }
+        if (payload.length >= 2 && ((payload[0] & 0xff) == 0xfe || (payload[0] & 0xff) == 0xff)) {
+            return "the payload starts with a UTF-16 or UTF-32 byte-order mark; send UTF-8";
+        }
+        for (byte b : payload) {
+            if (b == 0) {
+                return "the payload holds a zero byte (UTF-16 or UTF-32?); send UTF-8";
+            }
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(payload));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return "the payload is not well-formed UTF-8";
+        }
+        return null;
     }
 
     /** A device id from an invalid packet is kept only if it is well-formed, so events never store junk as an id. */

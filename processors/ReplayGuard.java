@@ -138,7 +138,8 @@ public class ReplayGuard implements AutoCloseable {
                 long deviceHigh = high.get(device);
                 if (deviceHigh >= 0 && seq <= deviceHigh - window) {
                     rejected.put(r, new ReplayDetectedException(device, seq,
-                            "sequence_no " + seq + " is below the replay window (highest accepted " + deviceHigh + ")"));
+                            "sequence_no " + seq + " is below the replay window (highest accepted " + deviceHigh + ")",
+                            io.vigil.model.Blame.ANYONE));
                     continue;
                 }
                 String key = device + '\u0000' + seq;
@@ -155,7 +156,8 @@ public class ReplayGuard implements AutoCloseable {
                         verdicts.put(r, AdmitVerdict.DUPLICATE);
                     } else {
                         rejected.put(r, new ReplayDetectedException(device, seq,
-                                "sequence_no " + seq + " was already accepted with different content"));
+                                "sequence_no " + seq + " was already accepted with different content",
+                                io.vigil.model.Blame.KEY_HOLDER));
                     }
                     continue;
                 }

@@ -80,18 +80,34 @@ public class SanityChecker {
             if (admitted.containsKey(sequence)) {
                 return true;
             }
-            int before = 0;
-            int after = 0;
+            // Every one-second span [s, s + 1000) that holds this timestamp must stay within the limit, whatever
+            // order the packets come in (parallel workers, redelivery): check the spans starting at each admitted
+            // timestamp up to a second before this one, and at this one.
+            java.util.List<Long> near = new java.util.ArrayList<>();
             for (long t : admitted.values()) {
-                if (t > timestamp - 1000 && t <= timestamp) {
-                    before++;
-                }
-                if (t >= timestamp && t < timestamp + 1000) {
-                    after++;
+                if (t > timestamp - 1000 && t < timestamp + 1000) {
+                    near.add(t);
                 }
             }
-            if (before >= limit || after >= limit) {
-                return false;
+            if (near.size() >= limit) {
+                java.util.List<Long> starts = new java.util.ArrayList<>();
+                starts.add(timestamp);
+                for (long t : near) {
+                    if (t <= timestamp) {
+                        starts.add(t);
+                    }
+                }
+                for (long start : starts) {
+                    int inSpan = 0;
+                    for (long t : near) {
+                        if (t >= start && t < start + 1000) {
+                            inSpan++;
+                        }
+                    }
+                    if (inSpan >= limit) {
+                        return false;
+                    }
+                }
             }
             admitted.put(sequence, timestamp);
             if (admitted.size() > capacity) {

@@ -6,6 +6,10 @@ import io.vigil.model.SecurityEvent;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
 
 /** Quarantine: every rejected packet becomes a typed security event with its payload kept (never forwarded). */
 public class SecurityEventRecorder {
@@ -30,6 +34,17 @@ public class SecurityEventRecorder {
         this.ledger = ledger;
     }
 
+    /** PROTOCOL v1.1 §4: incidents of one device and one kind within this span are one incident with a count. */
+    public static final long AGGREGATION_MS = 60_000;
+
+    private final Object[] stripes = new Object[64];
+
+    {
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
+    }
+
     /** Binds a sealed payload to its row: gateway, time and kind. */
     public static String associatedData(String gatewayId, long observedAt, String kind) {
         return "security_events|" + gatewayId + "|" + observedAt + "|" + kind;
@@ -52,30 +67,102 @@ public class SecurityEventRecorder {
         // A device id only when it is one (a schema failure may carry anything there).
         String device = event.deviceId() != null && DeviceRegistry.DEVICE_ID.matcher(event.deviceId()).matches()
                 ? event.deviceId() : null;
-        long id = Tx.inTransaction(dataSource, c -> {
-            long eventId;
-            try (PreparedStatement insert = c.prepareStatement("insert into security_events (kind, device_id, sequence_no,"
-                    + " detail, payload, gateway_id, observed_at) values (?, ?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
-                insert.setString(1, event.kind().wire());
-                insert.setString(2, event.deviceId());
-                insert.setObject(3, event.sequenceNo());
-                insert.setString(4, detailText);
-                // The quarantined payload is what a device (or an attacker) sent: encrypted at rest (AES-256-GCM).
-                insert.setString(5, cipher.encrypt(payloadText, associatedData(gatewayId, now, event.kind().wire())));
-                insert.setString(6, gatewayId);
-                insert.setLong(7, now);
-                insert.executeUpdate();
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    keys.next();
-                    eventId = keys.getLong(1);
+        String kind = event.kind().wire();
+        Incident incident;
+        // One writer per (device, kind) at a time in this process, so concurrent events join one incident.
+        synchronized (stripes[Math.floorMod(java.util.Objects.hash(event.deviceId(), kind), stripes.length)]) {
+            incident = Tx.inTransaction(dataSource, c -> {
+                boolean attributable = attributable(c, rejection, device);
+                Map<String, Object> head = openIncident(c, event.deviceId(), kind, now);
+                long eventId = insert(c, event, device, detailText, payloadText, attributable,
+                        head == null ? null : ((Number) head.get("id")).longValue(), now);
+                if (head == null) {
+                    // A new incident on the ledger; it costs its device 20 trust only if attributable (§4).
+                    ledger.alert(c, device, gatewayId, null, now, LedgerOutbox.CERTAIN, kind, eventId, attributable, now);
+                    return new Incident(eventId, 1, attributable);
                 }
-            }
-            // Every typed security event is an incident on the ledger and costs its device 20 trust.
-            ledger.alert(c, device, gatewayId, null, now, LedgerOutbox.CERTAIN, event.kind().wire(), eventId, now);
-            return eventId;
-        });
+                // Within 60 s of the incident's first event: counted into it, at most one −20 for all of them.
+                long headId = ((Number) head.get("id")).longValue();
+                int count = ((Number) head.get("incident_count")).intValue() + 1;
+                Tx.update(c, "update security_events set incident_count = ? where id = ?", count, headId);
+                if (attributable && !Boolean.TRUE.equals(head.get("attributable"))) {
+                    Tx.update(c, "update security_events set attributable = true where id = ?", headId);
+                    ledger.trust(c, device, LedgerOutbox.ALERT_DELTA, now, now);
+                }
+                ledger.countIncident(c, headId, device, kind, ((Number) head.get("observed_at")).longValue(), count, now);
+                return new Incident(headId, count, attributable || Boolean.TRUE.equals(head.get("attributable")));
+            });
+        }
         counters.securityEvent(event.kind());
-        events.securityEvent(id, event);
+        events.securityEvent(incident.headId(), incident.count(), incident.attributable(), event);
         return event;
+    }
+
+    /** The incident an event was counted into: its first event's id, its count so far, whether it cost trust. */
+    private record Incident(long headId, int count, boolean attributable) {
+    }
+
+    /**
+     * Only what the holder of the device's key alone can cause is attributable (§4). A signed packet refused for
+     * sanity or rate is the key holder's doing only when it is new: above the device's replay window and not
+     * refused before; an old genuine packet sent again by someone else costs nothing.
+     */
+    private static boolean attributable(Connection c, PacketRejectedException rejection, String device)
+            throws SQLException {
+        if (device == null) {
+            return false;
+        }
+        return switch (rejection.blame()) {
+            case ANYONE -> false;
+            case KEY_HOLDER -> true;
+            case KEY_HOLDER_IF_NEW -> {
+                Long seq = rejection.sequenceNo();
+                if (seq == null) {
+                    yield false;
+                }
+                List<Map<String, Object>> window = Tx.rows(c, "select high_seq from replay_window where device_id = ?",
+                        device);
+                if (!window.isEmpty() && seq <= ((Number) window.get(0).get("high_seq")).longValue()) {
+                    yield false;
+                }
+                yield Tx.rows(c, "select id from security_events where device_id = ? and sequence_no = ?"
+                        + " and kind in ('sanity', 'rate') limit 1", device, seq).isEmpty();
+            }
+        };
+    }
+
+    /** The head of the device's open incident of this kind (first event less than 60 s ago), locked, or null. */
+    private static Map<String, Object> openIncident(Connection c, String device, String kind, long now)
+            throws SQLException {
+        List<Map<String, Object>> heads = Tx.rows(c, "select id, observed_at, incident_count, attributable"
+                + " from security_events where (device_id = ? or (device_id is null and cast(? as varchar) is null))"
+                + " and kind = ? and incident_of is null order by id desc limit 1", device, device, kind);
+        if (heads.isEmpty() || ((Number) heads.get(0).get("observed_at")).longValue() <= now - AGGREGATION_MS) {
+            return null;
+        }
+        return heads.get(0);
+    }
+
+    private long insert(Connection c, SecurityEvent event, String device, String detail, String payload,
+            boolean attributable, Long incidentOf, long now) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("insert into security_events (kind, device_id, sequence_no,"
+                + " detail, payload, gateway_id, observed_at, attributable, incident_of) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                new String[] {"id"})) {
+            insert.setString(1, event.kind().wire());
+            insert.setString(2, event.deviceId());
+            insert.setObject(3, event.sequenceNo());
+            insert.setString(4, detail);
+            // The quarantined payload is what a device (or an attacker) sent: encrypted at rest (AES-256-GCM).
+            insert.setString(5, cipher.encrypt(payload, associatedData(gatewayId, now, event.kind().wire())));
+            insert.setString(6, gatewayId);
+            insert.setLong(7, now);
+            insert.setBoolean(8, attributable);
+            insert.setObject(9, incidentOf);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
     }
 }

@@ -52,6 +52,9 @@ contract AuditLedger is ServerWritable {
         uint64 timestamp, uint32 logCount, uint16 maxAnomalyScore);
     event Incident(bytes32 indexed deviceId, bytes32 indexed batchHash, bytes32 indexed gatewayId,
         uint64 timestamp, uint16 anomalyScore, uint8 kind);
+    /// PROTOCOL v1.1 §4: incidents of one device and kind within 60 s are one incident with a count. The incident
+    /// is the Incident event with this device, kind and timestamp; this event gives its count so far.
+    event IncidentCounted(bytes32 indexed deviceId, uint8 indexed kind, uint64 timestamp, uint32 count);
 
     error AlreadyAnchored(bytes32 batchId);
     error ScoreOutOfRange(uint16 score);
@@ -85,6 +88,16 @@ contract AuditLedger is ServerWritable {
             emit Incident(deviceIds[i], batchHashes[i], gatewayIds[i], timestamps[i], scores[i], kinds[i]);
         }
         incidentCount += uint64(n);
+    }
+
+    function countIncidents(uint64 opId, bytes32[] calldata deviceIds, uint8[] calldata kinds,
+        uint64[] calldata timestamps, uint32[] calldata counts) external {
+        uint256 n = deviceIds.length;
+        if (kinds.length != n || timestamps.length != n || counts.length != n) revert LengthMismatch();
+        if (!_fresh(opId)) return;
+        for (uint256 i = 0; i < n; i++) {
+            emit IncidentCounted(deviceIds[i], kinds[i], timestamps[i], counts[i]);
+        }
     }
 }
 

@@ -44,6 +44,11 @@ try {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.log(`PAGE ERROR ${e.message}`));
+  // PROTOCOL v1.1 §6: the token is never in a URL, so neither the console nor any request URL may show it.
+  const leaks = [];
+  page.on('console', (m) => [viewer, operator].some((t) => m.text().includes(t)) && leaks.push(`console: ${m.text()}`));
+  page.on('request', (r) => [viewer, operator].some((t) => r.url().includes(t)) && leaks.push(`request: ${r.url()}`));
+  page.on('websocket', (ws) => [viewer, operator].some((t) => ws.url().includes(t)) && leaks.push(`websocket: ${ws.url()}`));
 
   step('login');
   await page.goto(`${url}/`);
@@ -154,6 +159,9 @@ try {
   await page.waitForFunction((k) => [...document.querySelectorAll('tr[data-log]')].some((r) => !k.includes(r.dataset.log)),
     known, { timeout: 60000 });
   await shot(page, '09-reconnected');
+  if (leaks.length) {
+    throw new Error(`a token showed in a URL or the console: ${leaks.join('; ')}`);
+  }
   console.log('E2E OK');
 } catch (e) {
   console.log(`E2E FAILED ${e.stack || e}`);

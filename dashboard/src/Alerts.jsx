@@ -1,5 +1,22 @@
 import { State, TxLink, time, errorText } from './components.jsx';
 
+// A live alert message: a new incident is added on top; a further event of an incident already shown (same id,
+// PROTOCOL v1.1 §4: one device, one kind, 60 s) raises its count instead of adding a row.
+export function mergeAlert(current, m) {
+  const list = current || [];
+  const known = list.find((a) => a.id === m.id);
+  if (known) {
+    return list.map((a) => (a.id === m.id
+      ? { ...a, count: Math.max(a.count ?? 1, m.count ?? 1), attributable: a.attributable || m.attributable, last_at: m.observed_at }
+      : a));
+  }
+  return [
+    { id: m.id, source: m.source, kind: m.kind, device_id: m.device_id, detail: m.detail, confidence: m.confidence,
+      model: m.model, observed_at: m.observed_at, tx_hash: m.tx_hash, count: m.count ?? 1, attributable: m.attributable },
+    ...list,
+  ];
+}
+
 export default function Alerts({ alerts, error, onRetry }) {
   return (
     <section>
@@ -14,6 +31,7 @@ export default function Alerts({ alerts, error, onRetry }) {
               <th>time</th>
               <th>source</th>
               <th>kind</th>
+              <th>count</th>
               <th>device</th>
               <th>confidence</th>
               <th>detail</th>
@@ -26,6 +44,11 @@ export default function Alerts({ alerts, error, onRetry }) {
                 <td>{time(a.observed_at)}</td>
                 <td>{a.source}</td>
                 <td className={`kind kind-${a.kind}`}>{a.kind}</td>
+                <td className="count" data-count={a.count ?? 1}
+                  title={a.source === 'security' ? (a.attributable ? 'cost the device 20 trust' : 'costs no trust: anyone could have sent it') : undefined}>
+                  {(a.count ?? 1) > 1 ? `×${a.count}` : '1'}
+                  {a.source === 'security' && a.attributable && <span className="muted"> −20</span>}
+                </td>
                 <td>{a.device_id ?? <span className="muted">unreadable</span>}</td>
                 <td>{a.confidence !== null && a.confidence !== undefined ? `${Math.round(a.confidence * 100)}%` : '—'}</td>
                 <td className="detail">

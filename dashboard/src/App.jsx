@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createApi } from './api.js';
-import { connectEvents, eventsUrl } from './events.js';
+import { connectEvents, eventsProtocols, eventsUrl } from './events.js';
 import Login from './Login.jsx';
 import Live from './Live.jsx';
-import Alerts from './Alerts.jsx';
+import Alerts, { mergeAlert } from './Alerts.jsx';
 import Devices from './Devices.jsx';
 import Proofs from './Proofs.jsx';
 import Transaction from './Transaction.jsx';
@@ -77,11 +77,7 @@ function Dashboard({ token, role, onSignOut }) {
       if (m.type === 'log') {
         setLogs((current) => [{ ...m, type: m.packet_type }, ...(current || [])].slice(0, MAX_LOGS));
       } else if (m.type === 'alert') {
-        setAlerts((current) => [
-          { id: m.id, source: m.source, kind: m.kind, device_id: m.device_id, detail: m.detail,
-            confidence: m.confidence, model: m.model, observed_at: m.observed_at, tx_hash: m.tx_hash },
-          ...(current || []),
-        ]);
+        setAlerts((current) => mergeAlert(current, m));
       } else if (m.type === 'incident' && m.alert_id !== null) {
         setAlerts((current) => (current || []).map((a) => (a.id === m.alert_id ? { ...a, tx_hash: m.tx_hash } : a)));
       } else if (m.type === 'trust') {
@@ -96,7 +92,7 @@ function Dashboard({ token, role, onSignOut }) {
         loadAll(); // back after a server restart: what happened meanwhile comes from the API
       }
     };
-    return connectEvents({ url: eventsUrl(window.location, token), onMessage, onState });
+    return connectEvents({ url: eventsUrl(window.location), protocols: eventsProtocols(token), onMessage, onState });
   }, [token, loadAll, refreshStatsSoon]);
 
   const nav = [

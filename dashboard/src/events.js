@@ -1,12 +1,18 @@
 // WS /ws/events with reconnection: on close it retries with doubling back-off (to maxBackoffMs), and tells
 // the app when it is live again so lists can be fetched afresh.
 
-export function eventsUrl(location, token) {
+// The token never goes in the URL (PROTOCOL v1.1 §6): it travels as a WebSocket sub-protocol, so no log, history
+// or console error shows it.
+export function eventsUrl(location) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/ws/events?token=${encodeURIComponent(token)}`;
+  return `${scheme}//${location.host}/ws/events`;
 }
 
-export function connectEvents({ url, onMessage, onState, WebSocketImpl = WebSocket, backoffMs = 500, maxBackoffMs = 5000, setTimer = setTimeout }) {
+export function eventsProtocols(token) {
+  return ['vigil.v1', `bearer.${token}`];
+}
+
+export function connectEvents({ url, protocols, onMessage, onState, WebSocketImpl = WebSocket, backoffMs = 500, maxBackoffMs = 5000, setTimer = setTimeout }) {
   let socket = null;
   let delay = backoffMs;
   let closed = false;
@@ -14,7 +20,7 @@ export function connectEvents({ url, onMessage, onState, WebSocketImpl = WebSock
 
   function open() {
     onState(everOpen ? 'reconnecting' : 'connecting');
-    socket = new WebSocketImpl(url);
+    socket = protocols ? new WebSocketImpl(url, protocols) : new WebSocketImpl(url);
     socket.onopen = () => {
       delay = backoffMs;
       onState('live', everOpen);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { connectEvents, eventsUrl } from './events.js';
+import { connectEvents, eventsProtocols, eventsUrl } from './events.js';
 
 class FakeSocket {
   static all = [];
-  constructor(url) {
+  constructor(url, protocols) {
     this.url = url;
+    this.protocols = protocols;
     FakeSocket.all.push(this);
   }
   close() {
@@ -13,8 +14,14 @@ class FakeSocket {
 }
 
 describe('the live feed', () => {
-  it('builds a wss URL with the token for an https page', () => {
-    expect(eventsUrl({ protocol: 'https:', host: 'h:8080' }, 'a b')).toBe('wss://h:8080/ws/events?token=a%20b');
+  it('builds a wss URL without the token for an https page; the token goes as a sub-protocol', () => {
+    expect(eventsUrl({ protocol: 'https:', host: 'h:8080' }, 'secret')).toBe('wss://h:8080/ws/events');
+    expect(eventsProtocols('viewer-1')).toEqual(['vigil.v1', 'bearer.viewer-1']);
+    FakeSocket.all = [];
+    connectEvents({ url: 'wss://x/ws/events', protocols: eventsProtocols('t'), WebSocketImpl: FakeSocket,
+      onMessage: () => {}, onState: () => {}, setTimer: () => {} });
+    expect(FakeSocket.all[0].url).not.toContain('t=');
+    expect(FakeSocket.all[0].protocols).toEqual(['vigil.v1', 'bearer.t']);
   });
 
   it('delivers messages, reconnects with doubling back-off after the server goes away and says when it is back', () => {

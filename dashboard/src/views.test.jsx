@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import Alerts from './Alerts.jsx';
+import Alerts, { mergeAlert } from './Alerts.jsx';
 import Live from './Live.jsx';
 import { CommandForm } from './Devices.jsx';
 import Login from './Login.jsx';
@@ -28,6 +28,21 @@ describe('alerts', () => {
     expect(screen.getByText('97%')).toBeTruthy();
     expect(screen.getByText('ml_anomaly')).toBeTruthy();
     expect(screen.getByText('model random-forest-v1@ca641c87546b')).toBeTruthy();
+  });
+
+  it('shows a flood as one incident with its count, whatever order its live messages come in', () => {
+    let list = [];
+    for (let n = 1; n <= 40; n++) {
+      list = mergeAlert(list, { type: 'alert', id: 'sec-9', source: 'security', kind: 'rate', device_id: 'sim-0003',
+        detail: 'over 20 packets/s', confidence: 1, observed_at: 1795000000000 + n, count: n, attributable: true });
+    }
+    list = mergeAlert(list, { type: 'alert', id: 'sec-9', kind: 'rate', count: 12, observed_at: 1795000000050 });
+    expect(list).toHaveLength(1);
+    expect(list[0].count).toBe(40);
+    render(<Alerts alerts={list} />);
+    expect(screen.getAllByText('rate')).toHaveLength(1);
+    expect(screen.getByText('×40')).toBeTruthy();
+    expect(screen.getByText('−20', { exact: false })).toBeTruthy();
   });
 
   it('has designed loading, empty and error states', () => {

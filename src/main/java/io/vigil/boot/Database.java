@@ -35,6 +35,11 @@ public final class Database {
         hikari.setMinimumIdle(Math.min(2, poolSize));
         hikari.setPoolName("vigil-db");
         hikari.setInitializationFailTimeout(10_000);
+        // A database that cannot write (disk full) or went away (PostgreSQL restarted): callers wait at most 3 s
+        // for a connection and retry; broken connections are replaced, so work resumes when the database does.
+        hikari.setConnectionTimeout(3_000);
+        hikari.setValidationTimeout(2_000);
+        hikari.setExceptionOverrideClassName(io.vigil.db.BrokenConnections.class.getName());
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(hikari);

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeoutException;
  * The embedded MQTT 5 broker: HiveMQ CE (MQTT 5 with shared subscriptions and durable sessions; Moquette
  * speaks only MQTT 3.1.1). Its queue limit is raised because HiveMQ drops QoS 1 messages silently when a
  * client's queue is full, and its receive maximum (10 in-flight publishes per client by default) so devices and
- * load generators are not throttled to a trickle.
+ * load generators are not throttled to a trickle. Retained messages are off, and {@code io.vigil.mqtt.BrokerSecurity}
+ * decides who connects and what each client may publish and subscribe.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -26,7 +27,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     public record Tls(int port, Path keyStore, Path trustStore, String password, String clientAuthentication) {
     }
 
-    public static EmbeddedBroker start(Path home, String host, int port, long maxQueue, Tls tls) {
+    public static EmbeddedBroker start(Path home, String host, int port, long maxQueue, Tls tls,
+            com.hivemq.extension.sdk.api.ExtensionMain security) {
         try {
             Path conf = Files.createDirectories(home.resolve("conf"));
             Path data = Files.createDirectories(home.resolve("data"));
@@ -41,6 +43,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                             </tcp-listener>
                     %s    </listeners>
                         <mqtt>
+                            <retained-messages>
+                                <enabled>false</enabled>
+                            </retained-messages>
                             <queued-messages>
                                 <max-queue-size>%d</max-queue-size>
                                 <strategy>discard</strategy>
@@ -66,6 +71,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                     .withDataFolder(data)
                     .withExtensionsFolder(extensions)
                     .withoutLoggingBootstrap()
+                    // PROTOCOL v1.1 §1a: device and service logins, default-deny topic rights, sender stamping.
+                    .withEmbeddedExtension(com.hivemq.embedded.EmbeddedExtension.builder().withId("vigil-security")
+                            .withName("Vigil broker security").withVersion("1.1").withAuthor("Vigil")
+                            .withPriority(1000).withStartPriority(1000).withExtensionMain(security).build())
                     .build();
             hivemq.start().get(60, TimeUnit.SECONDS);
             return new EmbeddedBroker(hivemq);

@@ -28,8 +28,12 @@ public final class GatewayMqttClient extends MqttClient {
 
     /** A durable-session client for the gateway. */
     public static GatewayMqttClient durable(String brokerUrl, String clientId, long sessionExpirySeconds, int receiveMaximum,
-            javax.net.SocketFactory socketFactory) throws MqttException {
+            javax.net.SocketFactory socketFactory, String username, String password) throws MqttException {
         MqttConnectionOptions options = new MqttConnectionOptions();
+        if (username != null && !username.isEmpty()) {
+            options.setUserName(username);
+            options.setPassword(password == null ? new byte[0] : password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         if (socketFactory != null) {
             options.setSocketFactory(socketFactory); // ssl:// with our trust store and, optionally, a client certificate
             options.setHttpsHostnameVerificationEnabled(true);

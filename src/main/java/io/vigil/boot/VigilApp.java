@@ -54,11 +54,21 @@ public final class VigilApp implements AutoCloseable {
         if (server) {
             Ports.requireFree(host, httpPort, "VIGIL_HTTP_PORT");
         }
+        String mqttHost = config.get("vigil.mqtt.host");
         if (embeddedBroker) {
-            Ports.requireFree(host, config.getInt("vigil.mqtt.port"), "VIGIL_MQTT_PORT");
+            Ports.requireFree(mqttHost, config.getInt("vigil.mqtt.port"), "VIGIL_MQTT_PORT");
             if (config.getInt("vigil.mqtt.tls-port") > 0) {
-                Ports.requireFree(host, config.getInt("vigil.mqtt.tls-port"), "VIGIL_MQTT_TLS_PORT");
+                Ports.requireFree(mqttHost, config.getInt("vigil.mqtt.tls-port"), "VIGIL_MQTT_TLS_PORT");
             }
+        }
+        // Vigil's own MQTT logins and the unguessable part of the gateway's client id (owner-only, PROTOCOL §1a).
+        io.vigil.mqtt.ServiceCredentials mqttCredentials;
+        try {
+            restrictDir(dataDir);
+            mqttCredentials = io.vigil.mqtt.ServiceCredentials.ensure(dataDir);
+        } catch (IOException e) {
+            throw new StartupException("cannot write " + io.vigil.mqtt.ServiceCredentials.file(dataDir) + ": "
+                    + e.getMessage());
         }
         boolean ledgerEnabled = config.getBoolean("vigil.ledger.enabled");
         boolean devChainNeeded = server && ledgerEnabled && !config.isSet("vigil.eth.url");
@@ -70,18 +80,24 @@ public final class VigilApp implements AutoCloseable {
             }
             Ports.requireFree("127.0.0.1", config.getInt("vigil.ledger.dev-port"), "VIGIL_LEDGER_DEV_PORT");
         }
-        deriveSettings(httpPort, embeddedBroker);
+        deriveSettings(httpPort, embeddedBroker, mqttCredentials);
+        io.vigil.sim.MqttLogin demoLogin = embeddedBroker ? io.vigil.sim.MqttLogin.fleet(mqttCredentials)
+                : config.get("vigil.mqtt.username").isEmpty() ? io.vigil.sim.MqttLogin.ANONYMOUS
+                : new io.vigil.sim.MqttLogin(config.get("vigil.mqtt.username"), config.get("vigil.mqtt.password"));
         boolean devTokens = DevTokens.fill(config);
         DevTls.Material tls = DevTls.ensure(dataDir, hostnames(config.get("vigil.tls.hostnames")));
 
         String dbUrl = config.isSet("vigil.db.url") ? config.get("vigil.db.url") : Database.defaultUrl(dataDir);
         dataSource = Database.open(dbUrl, config.get("vigil.db.user"), config.get("vigil.db.password"),
                 poolSize(dbUrl));
+        io.vigil.mqtt.BrokerSecurity brokerSecurity = null;
         if (embeddedBroker) {
-            broker = EmbeddedBroker.start(dataDir.resolve("broker"), host, config.getInt("vigil.mqtt.port"),
+            brokerSecurity = new io.vigil.mqtt.BrokerSecurity(mqttCredentials, config.get("vigil.mqtt.topic"),
+                    config.get("vigil.command.topic-prefix"));
+            broker = EmbeddedBroker.start(dataDir.resolve("broker"), mqttHost, config.getInt("vigil.mqtt.port"),
                     Math.max(100_000, config.getLong("vigil.mqtt.receive-maximum") * 10),
                     new EmbeddedBroker.Tls(config.getInt("vigil.mqtt.tls-port"), tls.keyStore(), tls.trustStore(),
-                            tls.password(), config.get("vigil.mqtt.tls-client-auth")));
+                            tls.password(), config.get("vigil.mqtt.tls-client-auth")), brokerSecurity);
         }
         if (server && ledgerEnabled) {
             ledger = connectLedger(dataDir, devChainNeeded);
@@ -110,6 +126,12 @@ public final class VigilApp implements AutoCloseable {
         camel.setProperty("camel.component.https.use-global-ssl-context-parameters", "true");
         camel.setProperty("camel.component.vertx-websocket.use-global-ssl-context-parameters", "true");
         camel.setProperty("camel.component.paho-mqtt5.broker-url", config.get("vigil.mqtt.effective-url"));
+        // The command publisher: Vigil's own login and a client id of ours (the gateway's client is its own bean).
+        camel.setProperty("camel.component.paho-mqtt5.client-id", config.get("vigil.mqtt.client-id") + "-cmd");
+        if (!config.get("vigil.mqtt.username").isEmpty()) {
+            camel.setProperty("camel.component.paho-mqtt5.user-name", config.get("vigil.mqtt.username"));
+            camel.setProperty("camel.component.paho-mqtt5.password", config.get("vigil.mqtt.password"));
+        }
         javax.net.ssl.SSLSocketFactory mqttTls = null;
         if (config.get("vigil.mqtt.effective-url").startsWith("ssl://")) {
             // MQTT over TLS: the broker's CA (VIGIL_MQTT_CA, else the dev CA) and, if given, our client certificate.
@@ -125,6 +147,9 @@ public final class VigilApp implements AutoCloseable {
         main.setOverrideProperties(camel);
         main.bind("vertx", vertx);
         main.bind("dataSource", dataSource);
+        if (brokerSecurity != null) {
+            main.bind("brokerSecurity", brokerSecurity);
+        }
         if (mqttTls != null) {
             main.bind("mqttSocketFactory", mqttTls);
         }
@@ -145,8 +170,14 @@ public final class VigilApp implements AutoCloseable {
         }
         if (server) {
             org.apache.camel.ProducerTemplate events = context.createProducerTemplate();
-            context.getRegistry().lookupByNameAndType("eventStream", io.vigil.processors.EventStream.class)
-                    .sink(message -> events.sendBody("seda:ws-events", message));
+            io.vigil.processors.EventStream stream =
+                    context.getRegistry().lookupByNameAndType("eventStream", io.vigil.processors.EventStream.class);
+            stream.sink(message -> events.sendBody("seda:ws-events", message));
+            // The handshake of /ws/events: token in Sec-WebSocket-Protocol, refusals closed with 1008 (§6).
+            var router = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context,
+                    org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(httpPort));
+            WebSocketAuth.install(router, "/ws/events", stream);
+            ApiNotFound.install(router, "/api/v1");
         }
 
         io.vigil.processors.DeviceRegistry registry =
@@ -157,7 +188,7 @@ public final class VigilApp implements AutoCloseable {
         }
         int simulated = config.getInt("vigil.simulator.devices");
         if (gateway && simulated > 0) {
-            fleet = DemoFleet.start(config, simulated, registry);
+            fleet = DemoFleet.start(config, simulated, registry, demoLogin);
         }
         printBanner(httpPort, tls, devTokens, server);
         return this;
@@ -180,7 +211,7 @@ public final class VigilApp implements AutoCloseable {
     }
 
     /** Values the routes need that follow from others: broker URL, subscription, client id, server URL. */
-    private void deriveSettings(int httpPort, boolean embeddedBroker) {
+    private void deriveSettings(int httpPort, boolean embeddedBroker, io.vigil.mqtt.ServiceCredentials mqttCredentials) {
         if (!config.isSet("vigil.gateway.id")) {
             String hostName;
             try {
@@ -201,7 +232,13 @@ public final class VigilApp implements AutoCloseable {
         String topic = config.get("vigil.mqtt.topic");
         config.put("vigil.mqtt.subscription", config.isSet("vigil.mqtt.share-group")
                 ? "$share/" + config.get("vigil.mqtt.share-group") + "/" + topic : topic);
-        config.put("vigil.mqtt.client-id", "vigil-" + config.get("vigil.gateway.id"));
+        // Nobody can guess it, so nobody can take over the gateway's durable session (and the broker keeps a client
+        // id to the login that first used it); kept in the data dir, so the session survives restarts.
+        config.put("vigil.mqtt.client-id", "vigil-" + config.get("vigil.gateway.id") + "-" + mqttCredentials.clientNonce());
+        if (embeddedBroker) {
+            config.put("vigil.mqtt.username", io.vigil.mqtt.ServiceCredentials.SERVICE);
+            config.put("vigil.mqtt.password", mqttCredentials.servicePassword());
+        }
         if (!config.isSet("vigil.server.url")) {
             config.put("vigil.server.url", "https://localhost:" + httpPort);
         }
@@ -268,8 +305,8 @@ public final class VigilApp implements AutoCloseable {
     private static String routesFor(boolean gateway, boolean server, boolean ledger) {
         StringBuilder include = new StringBuilder("classpath:routes/error-handling.camel.yaml");
         if (gateway) {
-            for (String stage : new String[] {"mqtt-ingest", "validate", "authenticate", "rate-limit", "replay-guard",
-                    "batch", "forward"}) {
+            for (String stage : new String[] {"mqtt-ingest", "validate", "authenticate", "sanity", "replay-guard",
+                    "batch", "forward", "quarantine"}) {
                 include.append(",classpath:routes/").append(stage).append(".camel.yaml");
             }
         }
@@ -370,6 +407,15 @@ public final class VigilApp implements AutoCloseable {
         }
         if (dataSource != null) {
             dataSource.close();
+        }
+    }
+
+    /** The data dir holds keys, tokens and credentials: owner-only where the file system can say so. */
+    static void restrictDir(Path dir) throws IOException {
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
         }
     }
 }

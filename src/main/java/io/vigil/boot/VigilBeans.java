@@ -70,10 +70,26 @@ public class VigilBeans implements CamelConfiguration {
                 prop(p, "vigil.viewer.token"), prop(p, "vigil.gateway.token"));
         EventStream events = new EventStream(auth);
         registry.bind("eventStream", events);
-        registry.bind("securityEventRecorder", new SecurityEventRecorder(dataSource, gatewayId, counters, events,
-                outbox, cipher));
+        SecurityEventRecorder recorder = new SecurityEventRecorder(dataSource, gatewayId, counters, events, outbox, cipher);
+        registry.bind("securityEventRecorder", recorder);
+        // The embedded broker (started before Camel) learns device keys and records refused CONNECTs from here on.
+        io.vigil.mqtt.BrokerSecurity brokerSecurity = registry.lookupByNameAndType("brokerSecurity",
+                io.vigil.mqtt.BrokerSecurity.class);
+        if (brokerSecurity != null) {
+            brokerSecurity.attach(devices::key, (refusal, now) -> recorder.record(refusal, null, now));
+        }
+        registry.bind("mqttSender", new io.vigil.processors.MqttSender(brokerSecurity != null));
+        long maxSkew = Long.parseLong(prop(p, "vigil.sanity.max-skew-ms"));
+        // The server's own checks of every log (PROTOCOL v1.1 §3): the same ranges; timestamps against the batch's
+        // created_at, with the gateway's skew allowance plus its batching time.
+        SanityChecker serverSanity = new SanityChecker(maxSkew + Long.parseLong(prop(p, "vigil.batch.timeout.ms"))
+                + 60_000, intProp(p, "vigil.sanity.max-rate-per-s"),
+                Double.parseDouble(prop(p, "vigil.sanity.temperature-min")),
+                Double.parseDouble(prop(p, "vigil.sanity.temperature-max")),
+                Double.parseDouble(prop(p, "vigil.sanity.light-max")));
         registry.bind("batchStore", new BatchStore(dataSource, validator, intProp(p, "vigil.batch.max-logs"),
-                outbox));
+                outbox, new SignatureVerifier(devices), serverSanity, maxSkew,
+                Long.parseLong(prop(p, "vigil.server.max-batch-age-ms")), recorder));
         registry.bind("jsonlExporter", new JsonlExporter(dataDir));
         registry.bind("apiAuth", auth);
         DeviceCommands commands = new DeviceCommands(dataSource, devices, ledger,
@@ -94,14 +110,30 @@ public class VigilBeans implements CamelConfiguration {
                 registry.bind("gatewayMqttClient", GatewayMqttClient.durable(prop(p, "vigil.mqtt.effective-url"),
                         prop(p, "vigil.mqtt.client-id"), Long.parseLong(prop(p, "vigil.mqtt.session-expiry-s")),
                         intProp(p, "vigil.mqtt.receive-maximum"),
-                        registry.lookupByNameAndType("mqttSocketFactory", javax.net.SocketFactory.class)));
+                        registry.lookupByNameAndType("mqttSocketFactory", javax.net.SocketFactory.class),
+                        p.resolveProperty("vigil.mqtt.username").orElse(""),
+                        p.resolveProperty("vigil.mqtt.password").orElse("")));
             } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
                 throw new IllegalStateException("cannot create the gateway MQTT client: " + e.getMessage(), e);
             }
         }
         MlEnricher ml = mlEnricher(p, dataSource);
         registry.bind("mlEnricher", ml);
-        registry.bind("healthCheck", new HealthCheck(dataSource, prop(p, "vigil.mqtt.effective-url"), ledger, ml));
+        registry.bind("healthCheck", new HealthCheck(dataSource, prop(p, "vigil.mqtt.effective-url"), ledger, ml,
+                java.nio.file.Path.of(prop(p, "vigil.data.dir")), h2Directory(p.resolveProperty("vigil.db.url").orElse("")),
+                prop(p, "vigil.mqtt.url").isEmpty(),
+                Long.parseLong(prop(p, "vigil.health.min-free-mb"))));
+    }
+
+    /** The directory of an H2 file database ({@code jdbc:h2:file:<dir>/<name>;…}), else null (server databases). */
+    static java.nio.file.Path h2Directory(String url) {
+        if (!url.startsWith("jdbc:h2:file:")) {
+            return null;
+        }
+        String file = url.substring("jdbc:h2:file:".length());
+        int semicolon = file.indexOf(';');
+        java.nio.file.Path parent = java.nio.file.Path.of(semicolon < 0 ? file : file.substring(0, semicolon)).getParent();
+        return parent == null ? null : parent.toAbsolutePath();
     }
 
     /** The ML stage on a server (its models loaded once, here), or a disabled one on a gateway or when switched off. */

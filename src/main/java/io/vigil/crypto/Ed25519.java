@@ -86,7 +86,10 @@ public final class Ed25519 {
             } catch (IllegalArgumentException e) {
                 return false;
             }
+            // Only the canonical spelling (PROTOCOL v1.1 §1): 86 characters whose unused low bits are zero, so one
+            // signature has exactly one string and a re-encoded copy cannot pass as another packet.
             return sig.length == org.bouncycastle.math.ec.rfc8032.Ed25519.SIGNATURE_SIZE
+                    && B64URL.encodeToString(sig).equals(signature)
                     && org.bouncycastle.math.ec.rfc8032.Ed25519.verify(sig, 0, point, message, 0, message.length);
         }
 

@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,16 +31,35 @@ public final class DevChain implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DevChain.class);
     public static final long CHAIN_ID = 1337;
 
-    private final Process process;
+    private static final long RESTART_MIN_MS = 1_000;
+    private static final long RESTART_MAX_MS = 30_000;
+
+    private final Path ganache;
+    private final Path ledgerDir;
+    private final int port;
+    private final Properties keys;
     private final String url;
     private final Credentials owner;
     private final Credentials writer;
+    private volatile Process process;
+    private volatile boolean closed;
+    private long restartDelayMs = RESTART_MIN_MS;
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "vigil-devchain-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
 
-    private DevChain(Process process, String url, Credentials owner, Credentials writer) {
-        this.process = process;
-        this.url = url;
-        this.owner = owner;
-        this.writer = writer;
+    private DevChain(Path ganache, Path ledgerDir, int port, Properties keys) {
+        this.ganache = ganache;
+        this.ledgerDir = ledgerDir;
+        this.port = port;
+        this.keys = keys;
+        this.url = "http://127.0.0.1:" + port;
+        this.owner = Credentials.create(keys.getProperty("owner"));
+        this.writer = Credentials.create(keys.getProperty("writer"));
     }
 
     /** Starts Ganache on 127.0.0.1:port and waits until it answers JSON-RPC. */
@@ -55,32 +72,101 @@ public final class DevChain implements AutoCloseable {
             Files.createDirectories(ledgerDir.resolve("chain"));
             stopOrphan(ledgerDir);
             Properties keys = devKeys(ledgerDir.resolve("dev-keys.properties"));
-            Credentials owner = Credentials.create(keys.getProperty("owner"));
-            Credentials writer = Credentials.create(keys.getProperty("writer"));
-            // Through devchain.js (next to node_modules), which stops Ganache when this JVM goes away.
-            Path wrapper = ganache.toAbsolutePath().getParent().getParent().getParent().resolve("devchain.js");
-            List<String> command = new ArrayList<>(List.of("node", wrapper.toString(), ganache.toString(),
-                    "--server.host", "127.0.0.1", "--server.port", String.valueOf(port),
-                    "--chain.chainId", String.valueOf(CHAIN_ID), "--chain.networkId", String.valueOf(CHAIN_ID),
-                    "--database.dbPath", ledgerDir.resolve("chain").toAbsolutePath().toString(),
-                    "--wallet.accounts", keys.getProperty("owner") + ",0x3635C9ADC5DEA00000",
-                    "--wallet.accounts", keys.getProperty("writer") + ",0x3635C9ADC5DEA00000",
-                    "--miner.blockGasLimit", "0x1C9C380",
-                    "--logging.quiet"));
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(ledgerDir.resolve("ganache.log").toFile()));
-            Process process = builder.start();
-            Files.writeString(ledgerDir.resolve("ganache.pid"), String.valueOf(process.pid()));
-            String url = "http://127.0.0.1:" + port;
-            DevChain chain = new DevChain(process, url, owner, writer);
-            chain.awaitReady(startTimeout);
-            LOG.info("dev chain (Ganache) at {}, chain id {}, data {}", url, CHAIN_ID, ledgerDir.resolve("chain"));
+            DevChain chain = new DevChain(ganache, ledgerDir, port, keys);
+            chain.spawn();
+            try {
+                chain.awaitReady(startTimeout);
+            } catch (StartupException e) {
+                chain.close();
+                throw e;
+            }
+            LOG.info("dev chain (Ganache) at {}, chain id {}, data {}", chain.url, CHAIN_ID, ledgerDir.resolve("chain"));
+            chain.watch();
             return chain;
         } catch (IOException e) {
             throw new StartupException("cannot start the dev chain " + ganache + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts devchain.js (next to node_modules), which runs Ganache in-process behind a JSON-RPC gate and stops it
+     * when this JVM goes away. Its options, keys included, go over its stdin: never on a command line (§4).
+     */
+    private void spawn() throws IOException {
+        Path wrapper = ganache.toAbsolutePath().getParent().getParent().getParent().resolve("devchain.js");
+        ProcessBuilder builder = new ProcessBuilder("node", wrapper.toString())
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(ledgerDir.resolve("ganache.log").toFile()));
+        Process started = builder.start();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var config = json.createObjectNode();
+        config.put("host", "127.0.0.1");
+        config.put("port", port);
+        var options = config.putObject("ganache");
+        options.putObject("chain").put("chainId", CHAIN_ID).put("networkId", CHAIN_ID);
+        options.putObject("database").put("dbPath", ledgerDir.resolve("chain").toAbsolutePath().toString());
+        options.putObject("miner").put("blockGasLimit", "0x1C9C380");
+        var accounts = options.putObject("wallet").putArray("accounts");
+        for (String name : new String[] {"owner", "writer"}) {
+            accounts.addObject().put("secretKey", keys.getProperty(name)).put("balance", "0x3635C9ADC5DEA00000");
+        }
+        var stdin = started.getOutputStream();
+        stdin.write((json.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush(); // and kept open: its end tells the chain that Vigil is gone
+        Files.writeString(ledgerDir.resolve("ganache.pid"), String.valueOf(started.pid()));
+        process = started;
+    }
+
+    /**
+     * A dev chain that dies (killed, crashed) is started again on the same port and chain data, with back-off
+     * (1 s doubling to 30 s), so the ledger outbox drains again without a restart of Vigil.
+     */
+    private void watch() {
+        Process watched = process;
+        watched.onExit().thenRun(() -> {
+            if (closed) {
+                return;
+            }
+            LOG.warn("the dev chain (pid {}) exited with code {}; starting it again in {} ms", watched.pid(),
+                    watched.exitValue(), restartDelayMs);
+            scheduleRestart();
+        });
+    }
+
+    private void scheduleRestart() {
+        try {
+            watchdog.schedule(this::restart, restartDelayMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    private synchronized void restart() {
+        if (closed) {
+            return;
+        }
+        try {
+            spawn();
+            awaitReady(Duration.ofSeconds(60));
+            restarts.incrementAndGet();
+            restartDelayMs = RESTART_MIN_MS;
+            LOG.info("dev chain started again at {} (restart {})", url, restarts.get());
+            watch();
+        } catch (RuntimeException | IOException e) {
+            restartDelayMs = Math.min(RESTART_MAX_MS, restartDelayMs * 2);
+            LOG.warn("the dev chain did not start again ({}); next try in {} ms", e.getMessage(), restartDelayMs);
+            Process failed = process;
+            if (failed != null && failed.isAlive()) {
+                failed.destroyForcibly();
+            }
+            scheduleRestart();
+        }
+    }
+
+    /** How often the dev chain was started again after it died. */
+    public int restarts() {
+        return restarts.get();
     }
 
     private void awaitReady(Duration timeout) {
@@ -113,7 +199,7 @@ public final class DevChain implements AutoCloseable {
                 break;
             }
         }
-        close();
+        stop(process);
         throw new StartupException("the dev chain did not answer at " + url + " within " + timeout.toSeconds() + " s");
     }
 
@@ -132,7 +218,7 @@ public final class DevChain implements AutoCloseable {
         } catch (NumberFormatException e) {
             return;
         }
-        ProcessHandle.of(pid).filter(h -> h.info().commandLine().map(c -> c.contains("ganache")).orElse(false))
+        ProcessHandle.of(pid).filter(h -> h.info().commandLine().map(c -> c.contains("ganache") || c.contains("devchain.js")).orElse(false))
                 .ifPresent(h -> {
                     LOG.warn("stopping the dev chain left running by an earlier Vigil (pid {})", pid);
                     h.destroy();
@@ -187,7 +273,15 @@ public final class DevChain implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) {
+        closed = true;
+        watchdog.shutdownNow();
+        synchronized (this) {
+            stop(process);
+        }
+    }
+
+    private static void stop(Process process) {
+        if (process != null && process.isAlive()) {
             process.destroy();
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -166,6 +166,7 @@ public final class Ledger implements AutoCloseable {
         java.util.Map<String, String> topics = java.util.Map.of(
                 org.web3j.abi.EventEncoder.encode(AuditLedger.BATCHANCHORED_EVENT), "BatchAnchored",
                 org.web3j.abi.EventEncoder.encode(AuditLedger.INCIDENT_EVENT), "Incident",
+                org.web3j.abi.EventEncoder.encode(AuditLedger.INCIDENTCOUNTED_EVENT), "IncidentCounted",
                 org.web3j.abi.EventEncoder.encode(DeviceTrust.TRUSTCHANGED_EVENT), "TrustChanged");
         java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
         for (org.web3j.protocol.core.methods.response.Log log : r.getLogs()) {
@@ -208,6 +209,13 @@ public final class Ledger implements AutoCloseable {
             Consumer<String> beforeSend) throws Exception {
         return write(beforeSend, () -> audit.recordIncidents(BigInteger.valueOf(opId), devices, gateways, timestamps,
                 scores, batchHashes, kinds).send());
+    }
+
+    /** The running count of aggregated incidents (PROTOCOL v1.1 §4), each named by device, kind and first time. */
+    public TransactionReceipt countIncidents(long opId, List<byte[]> devices, List<BigInteger> kinds,
+            List<BigInteger> timestamps, List<BigInteger> counts, Consumer<String> beforeSend) throws Exception {
+        return write(beforeSend, () -> audit.countIncidents(BigInteger.valueOf(opId), devices, kinds, timestamps,
+                counts).send());
     }
 
     public TransactionReceipt applyDeltas(long opId, List<byte[]> devices, List<BigInteger> deltas,

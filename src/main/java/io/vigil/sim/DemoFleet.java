@@ -51,7 +51,8 @@ public final class DemoFleet implements AutoCloseable {
         return file;
     }
 
-    public static DemoFleet start(VigilConfig config, int count, io.vigil.processors.DeviceRegistry registry) {
+    public static DemoFleet start(VigilConfig config, int count, io.vigil.processors.DeviceRegistry registry,
+            MqttLogin login) {
         Path dataDir = config.dataDir();
         long seed = config.getLong("vigil.simulator.seed");
         // Devices keep their counters across reboots; a restart of the demo continues after the last run.
@@ -61,7 +62,7 @@ public final class DemoFleet implements AutoCloseable {
         DevicesFile.provision(devicesFile, registry);
         Fleet fleet = new Fleet(devices, config.get("vigil.mqtt.effective-url"), "vigil-demo-fleet-" + config.get("vigil.gateway.id"),
                 config.get("vigil.mqtt.topic"), dataDir.resolve("ground-truth.jsonl"), seed,
-                config.getInt("vigil.simulator.heartbeat-every"));
+                config.getInt("vigil.simulator.heartbeat-every"), login);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vigil-demo-fleet");
             t.setDaemon(true);

@@ -34,7 +34,7 @@ public final class Fleet implements AutoCloseable {
     public static final long SILENCE_MS = 30_000;
 
     public Fleet(List<SimDevice> devices, String brokerUrl, String clientId, String topic, Path groundTruth, long seed,
-            int heartbeatEvery) {
+            int heartbeatEvery, MqttLogin login) {
         this.devices = List.copyOf(devices);
         this.topic = topic;
         this.groundTruth = groundTruth;
@@ -45,6 +45,7 @@ public final class Fleet implements AutoCloseable {
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setAutomaticReconnect(true);
             options.setCleanStart(true);
+            login.apply(options);
             client.connect(options);
         } catch (MqttException e) {
             throw new IllegalStateException("cannot connect the simulated fleet to " + brokerUrl + ": " + e.getMessage(), e);

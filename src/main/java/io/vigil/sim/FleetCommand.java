@@ -10,7 +10,9 @@ public final class FleetCommand {
     private static final String USAGE = """
             usage: vigil simulate [--broker tcp://127.0.0.1:1883] [--topic iot/logs] [--devices 10] [--prefix sim]
                                   [--interval-ms 1000] [--duration-s 60] [--attacks replay,flood,...] [--attack-every-s 10]
-                                  [--ground-truth ground-truth.jsonl] [--seed 7] [--print-devices]
+                                  [--ground-truth ground-truth.jsonl] [--seed 7] [--print-devices] [--data-dir data]
+              --data-dir        log in as vigil:fleet with that data dir's mqtt-credentials.properties (default ./data
+                                when it has one); else VIGIL_MQTT_USERNAME / VIGIL_MQTT_PASSWORD from the environment
               --print-devices   print device_id,public_key lines (a devices file for provisioning) and exit
               attacks: replay, forged_signature, tampered_payload, flood, sensor_spike, cpu_hijack, battery_drain,
                        clock_skew, unknown_device, malformed_json, silent_device
@@ -42,7 +44,8 @@ public final class FleetCommand {
         long durationMs = args.getLong("duration-s", 60) * 1000;
         long attackEveryMs = args.getLong("attack-every-s", 10) * 1000;
         try (Fleet fleet = new Fleet(devices, args.get("broker", "tcp://127.0.0.1:1883"), "vigil-sim-" + seed,
-                args.get("topic", "iot/logs"), Path.of(args.get("ground-truth", "ground-truth.jsonl")), seed, 10)) {
+                args.get("topic", "iot/logs"), Path.of(args.get("ground-truth", "ground-truth.jsonl")), seed, 10,
+                MqttLogin.fromArgs(args))) {
             long start = System.currentTimeMillis();
             long nextAttack = start + attackEveryMs;
             int attackIndex = 0;

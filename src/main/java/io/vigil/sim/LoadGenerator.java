@@ -37,7 +37,9 @@ public final class LoadGenerator {
     private static final String USAGE = """
             usage: vigil loadgen --api https://localhost:8080 --cacert data/tls/ca.pem --admin-token T --viewer-token T
                                  [--broker tcp://127.0.0.1:1883] [--devices 1000] [--messages 50000]
-                                 [--connections 4] [--inflight 2000] [--rate 0] [--timeout-s 300]
+                                 [--connections 4] [--inflight 2000] [--rate 0] [--timeout-s 300] [--data-dir data]
+              --data-dir D  publish as vigil:fleet with D/mqtt-credentials.properties (default ./data when it has one);
+                            else VIGIL_MQTT_USERNAME / VIGIL_MQTT_PASSWORD from the environment
               --rate N   publish at N msg/s (0: as fast as the broker takes them); latency is meaningful below saturation
             """;
 
@@ -90,12 +92,14 @@ public final class LoadGenerator {
         long baseline = stored(http, api, viewer);
         List<MqttAsyncClient> clients = new ArrayList<>();
         int serverReceiveMaximum = 65535;
+        MqttLogin login = MqttLogin.fromArgs(args);
         for (int c = 0; c < connections; c++) {
             MqttAsyncClient client = new MqttAsyncClient(args.get("broker", "tcp://127.0.0.1:1883"), prefix + "-pub-" + c,
                     new MemoryPersistence());
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(true);
             options.setReceiveMaximum(65535);
+            login.apply(options);
             IMqttToken connected = client.connect(options);
             connected.waitForCompletion(10_000);
             Integer granted = connected.getResponseProperties() == null ? null

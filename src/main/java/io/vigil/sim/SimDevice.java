@@ -24,6 +24,7 @@ public final class SimDevice {
     private final boolean signing;
     private long sequence;
     private double battery;
+    private long localOffsetMs;
 
     public SimDevice(String id, long firstSequence, long seed) {
         this(id, firstSequence, seed, true);
@@ -47,6 +48,15 @@ public final class SimDevice {
         return id;
     }
 
+    /**
+     * Where the device is: its day profile (temperature cycle, daylight) follows UTC shifted by {@code offsetMs}.
+     * Its timestamps stay UTC epoch milliseconds, as PROTOCOL §1 says.
+     */
+    public synchronized SimDevice localTime(long offsetMs) {
+        this.localOffsetMs = offsetMs;
+        return this;
+    }
+
     public String publicKey() {
         return Ed25519.encode(key.generatePublicKey());
     }
@@ -65,7 +75,7 @@ public final class SimDevice {
     /** The day's profile: a temperature cycle, humidity against it, daylight, occasional motion. */
     private void sensors(ObjectNode p, long now, Double temperature) {
         ObjectNode s = p.putObject("sensors");
-        double hour = (now / 3_600_000.0) % 24;
+        double hour = Math.floorMod(now + localOffsetMs, 86_400_000L) / 3_600_000.0;
         double day = Math.sin(2 * Math.PI * (hour - 9) / 24);
         double normal = round(21 + 4 * day + random.nextGaussian() * 0.3);
         s.put("temperature", temperature != null ? temperature : normal);

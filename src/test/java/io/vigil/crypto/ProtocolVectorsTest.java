@@ -66,4 +66,34 @@ class ProtocolVectorsTest {
         }
         assertThat(MerkleTree.rootHex(leaves)).isEqualTo("38ea503500f0aa8e3015b8abd7a899d0fd39f76b025a8508a9d624965455cd6e");
     }
+
+    private static final String MQTT_PASSWORD = "v1.1795000000123.eiWTLqfnMTQGD2zRmybIWOMSqorkX4kQkAYN3lpOGaeZjvtxsvog6R7tfp8_"
+            + "EHVQ-zUKE1ULqS-6QJZ-245GBQ";
+
+    @Test
+    void the_mqtt_connect_password_matches_the_section_1a_vector_and_is_checked_against_server_time() {
+        assertThat(MqttCredential.password(Ed25519.demoKey("esp32-lab-01"), "esp32-lab-01", 1795000000123L))
+                .isEqualTo(MQTT_PASSWORD);
+        Ed25519.VerifyKey key = Ed25519.VerifyKey.of("0SBF7O64tU8c80XZUs4jiaE53BVnWEXTNKWrjxhs1oQ");
+        long at = 1795000000123L;
+        assertThat(MqttCredential.check(key, "esp32-lab-01", MQTT_PASSWORD, at)).isEqualTo(MqttCredential.Verdict.VALID);
+        assertThat(MqttCredential.check(key, "esp32-lab-01", MQTT_PASSWORD, at + 300_000))
+                .isEqualTo(MqttCredential.Verdict.VALID);
+        assertThat(MqttCredential.check(key, "esp32-lab-01", MQTT_PASSWORD, at + 300_001))
+                .as("stale after 300 s").isEqualTo(MqttCredential.Verdict.STALE);
+        assertThat(MqttCredential.check(key, "esp32-lab-01", MQTT_PASSWORD, at - 300_001))
+                .as("from the future").isEqualTo(MqttCredential.Verdict.STALE);
+        assertThat(MqttCredential.check(key, "esp32-lab-02", MQTT_PASSWORD, at))
+                .as("another device's name").isEqualTo(MqttCredential.Verdict.BAD_SIGNATURE);
+        assertThat(MqttCredential.check(key, "esp32-lab-01", MQTT_PASSWORD.replace("v1.1795000000123", "v1.1795000000124"), at))
+                .as("another time").isEqualTo(MqttCredential.Verdict.BAD_SIGNATURE);
+        // The last character's unused low bits changed: same bytes, another spelling, refused (as for packets).
+        String respelled = MQTT_PASSWORD.substring(0, MQTT_PASSWORD.length() - 1) + "R";
+        assertThat(MqttCredential.check(key, "esp32-lab-01", respelled, at)).isEqualTo(MqttCredential.Verdict.BAD_SIGNATURE);
+        for (String malformed : new String[] {"", "v1.", "v1..sig", "v2.1795000000123.x", "v1.01795000000123.x", "v1.+5.x",
+            "1795000000123"}) {
+            assertThat(MqttCredential.check(key, "esp32-lab-01", malformed, at)).as(malformed)
+                    .isIn(MqttCredential.Verdict.MALFORMED, MqttCredential.Verdict.BAD_SIGNATURE);
+        }
+    }
 }

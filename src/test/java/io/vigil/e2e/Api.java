@@ -35,11 +35,26 @@ final class Api {
         return client;
     }
 
-    /** Opens wss://…/ws/events (with ?token= when given) and collects every text message it receives. */
+    /**
+     * Opens wss://…/ws/events as PROTOCOL v1.1 §6 says (the token in Sec-WebSocket-Protocol: vigil.v1, bearer.<token>;
+     * only vigil.v1 when null) and collects every text message it receives, then "closed <code>" when it is closed.
+     */
     java.util.concurrent.BlockingQueue<String> events(String token) throws Exception {
         java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
-        String uri = base.replaceFirst("^https", "wss") + "/ws/events" + (token == null ? "" : "?token=" + token);
-        client().newWebSocketBuilder().buildAsync(URI.create(uri), new java.net.http.WebSocket.Listener() {
+        String uri = base.replaceFirst("^https", "wss") + "/ws/events";
+        java.net.http.WebSocket.Builder builder = client().newWebSocketBuilder();
+        if (token == null) {
+            builder.subprotocols("vigil.v1");
+        } else {
+            builder.subprotocols("vigil.v1", "bearer." + token);
+        }
+        builder.buildAsync(URI.create(uri), new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket socket, int code, String reason) {
+                messages.add("closed " + code);
+                return null;
+            }
+
             private final StringBuilder partial = new StringBuilder();
 
             @Override

@@ -62,4 +62,20 @@ final class Chain implements AutoCloseable {
     public void close() {
         web3j.shutdown();
     }
+
+    /** The counts of a device's aggregated incidents (IncidentCounted events: kind, count), in chain order. */
+    List<int[]> incidentCounts(String deviceId) throws Exception {
+        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, auditAddress);
+        filter.addSingleTopic(EventEncoder.encode(AuditLedger.INCIDENTCOUNTED_EVENT));
+        filter.addSingleTopic("0x" + LedgerIds.hex(LedgerIds.name(deviceId)));
+        List<int[]> counts = new ArrayList<>();
+        for (EthLog.LogResult<?> result : web3j.ethGetLogs(filter).send().getLogs()) {
+            Log log = (Log) result.get();
+            // kind is indexed (topic 2); data: timestamp, count.
+            int kind = new BigInteger(org.web3j.utils.Numeric.cleanHexPrefix(log.getTopics().get(2)), 16).intValueExact();
+            String data = org.web3j.utils.Numeric.cleanHexPrefix(log.getData());
+            counts.add(new int[] {kind, new BigInteger(data.substring(64, 128), 16).intValueExact()});
+        }
+        return counts;
+    }
 }

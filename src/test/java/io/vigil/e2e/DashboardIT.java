@@ -36,10 +36,14 @@ class DashboardIT {
             Api api = app.api();
             assertThat(api.post("/api/v1/devices", "it-admin-token", "{\"device_id\":\"" + LOW + "\",\"public_key\":\""
                     + SignedPackets.publicKey(LOW) + "\"}").status()).isEqualTo(201);
-            try (Devices devices = new Devices(app.mqttUrl(), "iot/logs")) {
-                for (int i = 0; i < 3; i++) {
-                    devices.publish(SignedPackets.signed(LOW, i, System.currentTimeMillis(), 20)
-                            .replace("\"cpu_usage\":12.5", "\"cpu_usage\":50.0"));
+            try (Devices devices = Devices.fleet(app, "iot/logs")) {
+                // Three attributable incidents of three kinds (PROTOCOL v1.1 §4), −20 each: sanity, replay, rate.
+                long now = System.currentTimeMillis();
+                devices.publish(SignedPackets.signed(LOW, 0, now + 3_600_000L, 20));
+                devices.publish(SignedPackets.signed(LOW, 1, now, 20));
+                devices.publish(SignedPackets.signed(LOW, 1, now, 21));
+                for (int i = 0; i < 25; i++) {
+                    devices.publish(SignedPackets.signed(LOW, 10 + i, now + 2000 + i, 20));
                 }
             }
             await().atMost(Duration.ofSeconds(60))

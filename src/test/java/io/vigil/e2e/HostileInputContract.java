@@ -40,7 +40,7 @@ abstract class HostileInputContract {
             List<String> hostile = hostilePackets(valid, now, new Random(42));
             assertThat(hostile.size()).isGreaterThanOrEqualTo(1000);
 
-            try (Devices devices = new Devices(app.mqttUrl(), "iot/logs")) {
+            try (Devices devices = Devices.fleet(app, "iot/logs")) {
                 // Valid packets first (so old ones are below the window for the replays), then hostile ones interleaved.
                 for (int i = 0; i < 100; i++) {
                     devices.publish(valid.get(i));

@@ -34,7 +34,12 @@ class LedgerIT {
     static final String ADMIN = "it-admin-token";
     static final String OPERATOR = "it-operator-token";
     static final String VIEWER = "it-viewer-token";
-    /** Healthy: telemetry only. Forged: 2 bad signatures, then 3 heartbeats. Distrusted: 3 bad signatures. */
+    /**
+     * Healthy: telemetry only. Forged: 3 packets signed with another key (anyone can send those: one incident with
+     * count 3, no trust), then one validly signed packet its clock puts an hour ahead (its key holder's doing: −20),
+     * then 3 heartbeats (+3). Distrusted: three attributable incidents of three kinds (PROTOCOL v1.1 §4): a signed
+     * packet failing sanity, a sequence number reused with other bytes, a flood over the rate limit.
+     */
     static final String HEALTHY = "it-healthy";
     static final String FORGED = "it-forged";
     static final String DISTRUSTED = "it-distrusted";
@@ -60,15 +65,19 @@ class LedgerIT {
         chain = new Chain(ledger.get("rpc_url").asText(), ledger.get("audit_ledger").asText(),
                 ledger.get("device_trust").asText());
         now = System.currentTimeMillis();
-        try (Devices devices = new Devices(app.mqttUrl(), "iot/logs")) {
+        try (Devices devices = Devices.fleet(app, "iot/logs")) {
             for (int i = 0; i < TELEMETRY; i++) {
                 devices.publish(SignedPackets.signed(HEALTHY, i, now + i * 100L, 20 + i * 0.1));
             }
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < 3; i++) {
                 devices.publish(SignedPackets.signed(FORGED, i, now, 20).replace("\"cpu_usage\":12.5", "\"cpu_usage\":99.0"));
             }
-            for (int i = 0; i < 3; i++) {
-                devices.publish(SignedPackets.signed(DISTRUSTED, i, now, 20).replace("\"cpu_usage\":12.5", "\"cpu_usage\":99.0"));
+            devices.publish(SignedPackets.signed(FORGED, 10, now + 3_600_000L, 20));                 // sanity
+            devices.publish(SignedPackets.signed(DISTRUSTED, 0, now + 3_600_000L, 20));              // sanity
+            devices.publish(SignedPackets.signed(DISTRUSTED, 1, now, 20));
+            devices.publish(SignedPackets.signed(DISTRUSTED, 1, now, 21));                           // replay: other bytes
+            for (int i = 0; i < 25; i++) {                                                         // 25 in 25 ms: rate
+                devices.publish(SignedPackets.signed(DISTRUSTED, 10 + i, now + 2000 + i, 20));
             }
         }
     }
@@ -107,35 +116,49 @@ class LedgerIT {
 
     @Test
     @Order(2)
-    void each_attack_is_an_incident_on_chain_and_costs_twenty_trust() throws Exception {
+    void only_attributable_incidents_cost_trust_and_a_burst_is_one_incident_with_its_count() throws Exception {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(chain.incidentKinds(FORGED)).containsExactly(2, 2); // bad_signature
-            assertThat(chain.incidentKinds(DISTRUSTED)).containsExactly(2, 2, 2);
-            assertThat(chain.trustOf(FORGED)).isEqualTo(60);
+            // Forged: three bad signatures are one bad_signature incident counted 3; the sanity failure costs 20.
+            assertThat(chain.incidentKinds(FORGED)).containsExactlyInAnyOrder(2, 5);
+            assertThat(chain.incidentCounts(FORGED)).extracting(c -> c[0] + ":" + c[1]).last().isEqualTo("2:3");
+            assertThat(chain.trustOf(FORGED)).isEqualTo(80);
+            // Distrusted: sanity, replay and rate, one −20 each; the flood's 5 refusals are one rate incident.
+            assertThat(chain.incidentKinds(DISTRUSTED)).containsExactlyInAnyOrder(1, 5, 6);
+            assertThat(chain.incidentCounts(DISTRUSTED)).extracting(c -> c[0] + ":" + c[1]).last().isEqualTo("6:5");
             assertThat(chain.trustOf(DISTRUSTED)).isEqualTo(40);
         });
         assertThat(chain.trustOf(HEALTHY)).isEqualTo(100);
         assertThat(chain.incidentKinds(HEALTHY)).isEmpty();
-        // The alerts carry the incident's transaction.
+        // The alerts carry the incident's transaction and count.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode alerts = api.viewer("/api/v1/alerts?device_id=" + DISTRUSTED);
             assertThat(alerts.size()).isEqualTo(3);
             alerts.forEach(a -> assertThat(a.get("tx_hash").asText()).startsWith("0x"));
+            assertThat(alerts).extracting(a -> a.get("kind").asText() + ":" + a.get("count").asInt()
+                    + ":" + a.get("attributable").asBoolean())
+                    .containsExactlyInAnyOrder("sanity:1:true", "replay:1:true", "rate:5:true");
+            JsonNode forged = api.viewer("/api/v1/alerts?device_id=" + FORGED);
+            assertThat(forged).extracting(a -> a.get("kind").asText() + ":" + a.get("count").asInt()
+                    + ":" + a.get("attributable").asBoolean())
+                    .containsExactlyInAnyOrder("bad_signature:3:false", "sanity:1:true");
         });
+        // The valid packet and the flood's 20 within the limit are stored, each once.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(api.viewer("/api/v1/logs?device_id=" + DISTRUSTED + "&limit=1000").size()).isEqualTo(21));
     }
 
     @Test
     @Order(3)
     void each_valid_heartbeat_adds_one_trust() throws Exception {
-        await().atMost(Duration.ofSeconds(60)).until(() -> chain.trustOf(FORGED) == 60);
-        try (Devices devices = new Devices(app.mqttUrl(), "iot/logs")) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> chain.trustOf(FORGED) == 80);
+        try (Devices devices = Devices.fleet(app, "iot/logs")) {
             for (int i = 0; i < 3; i++) {
                 devices.publish(SignedPackets.heartbeat(FORGED, 100 + i, now + i * 100L));
             }
         }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(chain.trustOf(FORGED)).isEqualTo(63));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(chain.trustOf(FORGED)).isEqualTo(83));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(api.viewer("/api/v1/devices/" + FORGED).get("trust_score").asInt()).isEqualTo(63));
+                assertThat(api.viewer("/api/v1/devices/" + FORGED).get("trust_score").asInt()).isEqualTo(83));
     }
 
     @Test
@@ -143,13 +166,9 @@ class LedgerIT {
     void a_command_below_the_threshold_is_refused_and_nothing_is_published() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> chain.trustOf(DISTRUSTED) == 40);
         BlockingQueue<String> published = new LinkedBlockingQueue<>();
-        MqttClient listener = new MqttClient(app.mqttUrl(), "it-cmd-listener-" + System.nanoTime(), new MemoryPersistence());
-        listener.connect();
-        // (Paho 1.2.5's subscribe(String, int, listener) recurses forever; the array form works.)
-        listener.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
-            new org.eclipse.paho.mqttv5.common.MqttSubscription("iot/cmd/#", 1)},
-                new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, message) ->
-                    published.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8))});
+        // Each device hears only its own commands (PROTOCOL v1.1 §1a): one listener per device, one queue.
+        MqttClient listener = Devices.commandListener(app.mqttUrl(), HEALTHY, published);
+        MqttClient distrustedListener = Devices.commandListener(app.mqttUrl(), DISTRUSTED, published);
         try {
             Api.Answer refused = api.post("/api/v1/devices/" + DISTRUSTED + "/commands", OPERATOR,
                     "{\"action\":\"unlock\",\"params\":{}}");
@@ -177,6 +196,8 @@ class LedgerIT {
         } finally {
             listener.disconnect();
             listener.close();
+            distrustedListener.disconnect();
+            distrustedListener.close();
         }
         // Both decisions are stored with the trust they were based on.
         JsonNode distrusted = api.viewer("/api/v1/devices/" + DISTRUSTED);
@@ -217,6 +238,34 @@ class LedgerIT {
         Object[] bad = audit(tampered, devicesFile, ledger);
         assertThat((int) bad[0]).isEqualTo(1);
         assertThat((String) bad[1]).contains("BAD_SIGNATURE (1 logs)").contains(" 1 not verified");
+    }
+
+    @Test
+    @Order(6)
+    void a_dev_chain_that_dies_is_started_again_and_the_ledger_catches_up_without_a_restart() throws Exception {
+        long pid = Long.parseLong(Files.readString(dataDir.resolve("ledger").resolve("ganache.pid")).trim());
+        ProcessHandle devChain = ProcessHandle.of(pid).orElseThrow();
+        new ProcessBuilder("kill", "-9", String.valueOf(pid)).start().waitFor();
+        devChain.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // Devices keep publishing while it is away; their batch anchors wait in the outbox.
+        long start = System.currentTimeMillis();
+        try (Devices devices = Devices.fleet(app, "iot/logs")) {
+            for (int i = 0; i < 10; i++) {
+                devices.publish(SignedPackets.signed(HEALTHY, 1000 + i, start + i * 100L, 21));
+            }
+        }
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            long restarted = Long.parseLong(Files.readString(dataDir.resolve("ledger").resolve("ganache.pid")).trim());
+            assertThat(restarted).isNotEqualTo(pid);
+            assertThat(api.viewer("/api/v1/logs?device_id=" + HEALTHY + "&limit=1000").size()).isEqualTo(TELEMETRY + 10);
+            JsonNode stats = api.viewer("/api/v1/stats");
+            assertThat(stats.get("anchored").asLong()).isEqualTo(stats.get("batches").asLong());
+        });
+        for (JsonNode batch : api.viewer("/api/v1/batches?limit=1000")) {
+            assertThat(chain.batchRoot(batch.get("batch_id").asText())).as(batch.toString())
+                    .contains(batch.get("batch_hash").asText());
+        }
+        assertThat(app.api().healthStatus()).isEqualTo(200);
     }
 
     private Object[] audit(Path export, Path devicesFile, JsonNode ledger) throws Exception {

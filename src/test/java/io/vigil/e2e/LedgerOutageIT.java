@@ -36,7 +36,7 @@ class LedgerOutageIT {
                 .with("VIGIL_ETH_URL", node.url()).with("VIGIL_ETH_PRIVATE_KEY", writerKey)
                 .with("VIGIL_BATCH_SIZE", "5").with("VIGIL_BATCH_TIMEOUT_MS", "300")
                 .with("VIGIL_LEDGER_BACKOFF_MAX_MS", "1000").start();
-                Devices devices = new Devices(app.mqttUrl(), "iot/logs")) {
+                Devices devices = Devices.fleet(app, "iot/logs")) {
             Api api = app.api();
             for (String device : new String[] {DEVICE, ATTACKED}) {
                 assertThat(api.post("/api/v1/devices", ADMIN, "{\"device_id\":\"" + device + "\",\"public_key\":\""
@@ -57,11 +57,12 @@ class LedgerOutageIT {
             for (int i = 10; i < 40; i++) {
                 devices.publish(SignedPackets.signed(DEVICE, i, now + i * 100L, 20));
             }
-            devices.publish(SignedPackets.signed(ATTACKED, 1, now, 20).replace("\"cpu_usage\":12.5", "\"cpu_usage\":1.0"));
+            // Validly signed, its clock an hour ahead: a sanity failure only its key holder can cause (−20, §4).
+            devices.publish(SignedPackets.signed(ATTACKED, 1, now + 3_600_000L, 20));
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 JsonNode stats = api.viewer("/api/v1/stats");
                 assertThat(stats.get("stored").asLong()).isEqualTo(40);
-                assertThat(stats.get("security_events").get("bad_signature").asLong()).isEqualTo(1);
+                assertThat(stats.get("security_events").get("sanity").asLong()).isEqualTo(1);
                 JsonNode outbox = api.viewer("/api/v1/ledger").get("outbox");
                 assertThat(outbox.get("pending").asLong() + outbox.get("sent").asLong())
                         .as("anchors, the incident and its trust delta wait").isGreaterThanOrEqualTo(8);
@@ -79,7 +80,7 @@ class LedgerOutageIT {
                         assertThat(chain.batchRoot(batch.get("batch_id").asText()))
                                 .contains(batch.get("batch_hash").asText());
                     }
-                    assertThat(chain.incidentKinds(ATTACKED)).containsExactly(2);
+                    assertThat(chain.incidentKinds(ATTACKED)).containsExactly(5);
                     assertThat(chain.trustOf(ATTACKED)).isEqualTo(80);
                 });
                 JsonNode outbox = api.viewer("/api/v1/ledger").get("outbox");

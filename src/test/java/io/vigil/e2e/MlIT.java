@@ -57,7 +57,11 @@ class MlIT {
         app = new VigilProcess(dataDir).with("VIGIL_BATCH_SIZE", "20").with("VIGIL_BATCH_TIMEOUT_MS", "500")
                 .with("VIGIL_ML_SAVE_MS", "500").start();
         api = app.api();
-        device = new SimDevice(SENSOR, 0, 42);
+        // A device whose local time is early afternoon whenever the test runs: what it checks are the attacks, and
+        // the stream should not depend on the hour CI happens to run at (at 04:30 UTC a night-time reading was once
+        // labelled anomalous at 0.89: a detection gap the detection issue owns, noted there).
+        long now = System.currentTimeMillis();
+        device = new SimDevice(SENSOR, 0, 42).localTime(13 * 3_600_000L - Math.floorMod(now, 86_400_000L));
         assertThat(api.post("/api/v1/devices", ADMIN, "{\"device_id\":\"" + SENSOR + "\",\"public_key\":\""
                 + device.publicKey() + "\"}").status()).isEqualTo(201);
         JsonNode ledger = api.viewer("/api/v1/ledger");
@@ -66,7 +70,7 @@ class MlIT {
         // 50 s of a device sampling every 250 ms, ending now (its own clock).
         start = System.currentTimeMillis() - NORMAL * PERIOD_MS;
         Random chance = new Random(1);
-        try (Devices devices = new Devices(app.mqttUrl(), "iot/logs")) {
+        try (Devices devices = Devices.fleet(app, "iot/logs")) {
             for (int i = 0; i < NORMAL; i++) {
                 long t = start + i * PERIOD_MS;
                 if (i == 120 || i == 160) {
@@ -181,7 +185,7 @@ class MlIT {
         app.start();
         api = app.api();
         int before = published;
-        try (Devices devices = new Devices(app.mqttUrl(), "iot/logs")) {
+        try (Devices devices = Devices.fleet(app, "iot/logs")) {
             long t = start + NORMAL * PERIOD_MS;
             for (int i = 0; i < 30; i++) {
                 devices.publish(device.telemetry(t + i * PERIOD_MS));

@@ -26,12 +26,17 @@ final class Mosquitto implements AutoCloseable {
 
     /** {@code listenerOptions}: lines for the listener (TLS files, require_certificate, ...). */
     Mosquitto(Path dir, String listenerOptions) throws IOException {
+        this(dir, listenerOptions, "allow_anonymous true\n");
+    }
+
+    /** {@code securityOptions}: allow_anonymous, password_file, acl_file, ... */
+    Mosquitto(Path dir, String listenerOptions, String securityOptions) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir);
         conf = dir.resolve("mosquitto.conf");
         // Run as root, Mosquitto drops to user mosquitto and then cannot write its persistence file here.
         String user = "root".equals(System.getProperty("user.name")) ? "user root\n" : "";
-        Files.writeString(conf, user + "listener " + port + " 127.0.0.1\n" + listenerOptions + "allow_anonymous true\npersistence true\n"
+        Files.writeString(conf, user + "listener " + port + " 127.0.0.1\n" + listenerOptions + securityOptions + "persistence true\n"
                 + "persistence_location " + dir.toAbsolutePath() + "/\n"
                 + "max_queued_messages 0\nmax_inflight_messages 0\n");
         start();

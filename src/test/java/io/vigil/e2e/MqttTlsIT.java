@@ -110,16 +110,16 @@ class MqttTlsIT {
                     foreign.password());
 
             long now = System.currentTimeMillis();
-            try (Devices devices = new Devices(url, "iot/logs", withCertificate)) {
+            try (Devices devices = new Devices(url, "iot/logs", withCertificate, Devices.fleetLogin(app))) {
                 for (int i = 0; i < 20; i++) {
                     devices.publish(SignedPackets.signed("tls-dev", i, now + i * 100L, 20));
                 }
             }
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(api.viewer("/api/v1/stats").get("stored").asLong()).isEqualTo(20));
-            assertThatThrownBy(() -> new Devices(url, "iot/logs", withoutCertificate))
+            assertThatThrownBy(() -> new Devices(url, "iot/logs", withoutCertificate, Devices.fleetLogin(app)))
                     .as("TLS without a client certificate").isInstanceOf(Exception.class);
-            assertThatThrownBy(() -> new Devices(url, "iot/logs", foreignCertificate))
+            assertThatThrownBy(() -> new Devices(url, "iot/logs", foreignCertificate, Devices.fleetLogin(app)))
                     .as("a client certificate from another CA").isInstanceOf(Exception.class);
             assertThat(api.viewer("/api/v1/stats").get("stored").asLong()).isEqualTo(20);
         }

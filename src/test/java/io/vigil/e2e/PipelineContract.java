@@ -59,7 +59,7 @@ abstract class PipelineContract {
         viewerFeed = api.events(VIEWER);
         anonymousFeed = api.events(null);
         long now = System.currentTimeMillis();
-        try (Devices devices = new Devices(app.mqttUrl(), topic)) {
+        try (Devices devices = Devices.fleet(app, topic)) {
             List<String> valid = new ArrayList<>();
             for (int i = 0; i < PER_DEVICE; i++) {
                 for (String device : DEVICES) {
@@ -187,6 +187,19 @@ abstract class PipelineContract {
         assertThat(api.get("/api/v1/security-events?kind=nonsense", VIEWER).status()).isEqualTo(400);
         assertThat(api.get("/api/v1/exports/..%2F..%2Fdb%2Fvigil.mv.db", VIEWER).status()).isIn(400, 404);
         assertThat(api.get("/api/v1/exports/logs-2026-01-01.jsonl", VIEWER).status()).isEqualTo(404);
+        // Unknown API paths answer JSON 404 (PROTOCOL v1.1 §6), with or without a token, whatever the method.
+        for (String path : List.of("/api/v1/nothing-here", "/api/v1/devices/it-dev-01/nothing", "/api/v1/logs/a/b/c/d",
+                "/api/v1/")) {
+            for (String token : java.util.Arrays.asList(null, VIEWER)) {
+                Api.Answer missing = api.get(path, token);
+                assertThat(missing.status()).as(path).isEqualTo(404);
+                assertThat(missing.contentType()).as(path).startsWith("application/json");
+                assertThat(missing.json().get("error").asText()).as(path).isNotEmpty();
+            }
+        }
+        Api.Answer postMissing = api.post("/api/v1/nothing-here", ADMIN, "{}");
+        assertThat(postMissing.status()).isEqualTo(404);
+        assertThat(postMissing.json().has("error")).isTrue();
         // The dashboard is served at / from the jar, and nothing else is: not the data dir, not the classpath.
         assertThat(api.status("/")).isEqualTo(200);
         for (String path : List.of("/data/dev-tokens.properties", "/application.properties", "/logback.xml",
@@ -226,8 +239,9 @@ abstract class PipelineContract {
         assertThat(received).filteredOn(m -> m.get("type").asText().equals("log"))
                 .allSatisfy(m -> assertThat(m.get("batch_id").asText()).isNotBlank());
         List<String> anonymous = new ArrayList<>(anonymousFeed);
-        assertThat(anonymous).hasSize(1);
+        assertThat(anonymous).hasSize(2);
         assertThat(anonymous.get(0)).contains("\"type\":\"error\"");
+        assertThat(anonymous.get(1)).isEqualTo("closed 1008");
     }
 
     @Test

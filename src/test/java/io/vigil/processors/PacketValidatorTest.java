@@ -107,4 +107,26 @@ class PacketValidatorTest {
         assertThatThrownBy(() -> sanity.checkRate(TestPackets.packet("esp32-lab-03", 20, T, 22.0)))
                 .isInstanceOf(RateLimitExceededException.class);
     }
+
+    @Test
+    void a_burst_in_any_arrival_order_admits_exactly_the_limit_within_one_second_of_device_time() {
+        for (long seed = 0; seed < 50; seed++) {
+            SanityChecker fresh = new SanityChecker(300_000, 20, -40, 125, 200_000);
+            java.util.List<Integer> order = new java.util.ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                order.add(i);
+            }
+            java.util.Collections.shuffle(order, new java.util.Random(seed));
+            int admitted = 0;
+            for (int i : order) {
+                try {
+                    fresh.checkRate(TestPackets.packet("esp32-lab-04", i, T + i, 22.0));
+                    admitted++;
+                } catch (RateLimitExceededException e) {
+                    // refused
+                }
+            }
+            assertThat(admitted).as("seed %d", seed).isEqualTo(20);
+        }
+    }
 }

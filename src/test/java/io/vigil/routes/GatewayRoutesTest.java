@@ -108,7 +108,13 @@ class GatewayRoutesTest {
 
         Publisher(String url) throws Exception {
             client = new MqttClient(url, "route-test-" + System.nanoTime(), new MemoryPersistence());
-            client.connect();
+            // Logged in as the device itself (PROTOCOL v1.1 §1a), with a password signed by its own key.
+            org.eclipse.paho.mqttv5.client.MqttConnectionOptions options =
+                    new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+            options.setUserName("route-dev-01");
+            options.setPassword(io.vigil.crypto.MqttCredential.password(Ed25519.demoKey("route-dev-01"), "route-dev-01",
+                    System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+            client.connect(options);
         }
 
         void publish(String payload) throws Exception {
