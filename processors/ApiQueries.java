@@ -180,9 +180,12 @@ public class ApiQueries {
         deviceFilter(deviceId);
         List<Map<String, Object>> out = new ArrayList<>();
         // One alert per incident (PROTOCOL v1.1 §4): the first event of a device and kind within 60 s, with the count.
-        List<Map<String, Object>> heads = Tx.read(dataSource, c -> Tx.rows(c, "select id, kind, device_id, sequence_no,"
-                + " detail, observed_at, tx_hash, attributable, incident_count from security_events"
-                + " where incident_of is null and (cast(? as varchar) is null or device_id = ?) order by id desc limit ?",
+        // Each incident's last event (its end so far): the newest event counted into it, else the first itself.
+        List<Map<String, Object>> heads = Tx.read(dataSource, c -> Tx.rows(c, "select h.id, h.kind, h.device_id,"
+                + " h.sequence_no, h.detail, h.observed_at, h.tx_hash, h.attributable, h.incident_count,"
+                + " coalesce((select max(e.observed_at) from security_events e where e.incident_of = h.id), h.observed_at)"
+                + " as last_observed_at from security_events h"
+                + " where h.incident_of is null and (cast(? as varchar) is null or h.device_id = ?) order by h.id desc limit ?",
                 deviceId, deviceId, n));
         for (Map<String, Object> event : heads) {
             Map<String, Object> a = new LinkedHashMap<>();
@@ -197,6 +200,7 @@ public class ApiQueries {
             a.put("count", event.get("incident_count"));
             a.put("attributable", event.get("attributable"));
             a.put("observed_at", event.get("observed_at"));
+            a.put("last_observed_at", event.get("last_observed_at"));
             a.put("tx_hash", event.get("tx_hash"));
             out.add(a);
         }
@@ -217,6 +221,7 @@ public class ApiQueries {
             a.put("batch_id", String.valueOf(row.get("batch_id")));
             a.put("leaf_index", row.get("leaf_index"));
             a.put("observed_at", row.get("observed_at"));
+            a.put("last_observed_at", row.get("observed_at"));
             a.put("tx_hash", row.get("tx_hash"));
             out.add(a);
         }

@@ -7,7 +7,8 @@ export function mergeAlert(current, m) {
   const known = list.find((a) => a.id === m.id);
   if (known) {
     return list.map((a) => (a.id === m.id
-      ? { ...a, count: Math.max(a.count ?? 1, m.count ?? 1), attributable: a.attributable || m.attributable, last_at: m.observed_at }
+      ? { ...a, count: Math.max(a.count ?? 1, m.count ?? 1), attributable: a.attributable || m.attributable,
+        last_observed_at: Math.max(a.last_observed_at ?? 0, m.observed_at ?? 0) }
       : a));
   }
   return [
@@ -47,6 +48,9 @@ export default function Alerts({ alerts, error, onRetry }) {
                 <td className="count" data-count={a.count ?? 1}
                   title={a.source === 'security' ? (a.attributable ? 'cost the device 20 trust' : 'costs no trust: anyone could have sent it') : undefined}>
                   {(a.count ?? 1) > 1 ? `×${a.count}` : '1'}
+                  {(a.count ?? 1) > 1 && a.last_observed_at > a.observed_at && (
+                    <div className="muted">over {Math.max(1, Math.round((a.last_observed_at - a.observed_at) / 1000))} s</div>
+                  )}
                   {a.source === 'security' && a.attributable && <span className="muted"> −20</span>}
                 </td>
                 <td>{a.device_id ?? <span className="muted">unreadable</span>}</td>

@@ -90,6 +90,9 @@ public final class VigilApp implements AutoCloseable {
         String dbUrl = config.isSet("vigil.db.url") ? config.get("vigil.db.url") : Database.defaultUrl(dataDir);
         dataSource = Database.open(dbUrl, config.get("vigil.db.user"), config.get("vigil.db.password"),
                 poolSize(dbUrl));
+        if (!config.isSet("vigil.db.url")) {
+            ownerOnly(dataDir.resolve("db")); // the H2 files: owner-only, like the rest of the data dir
+        }
         io.vigil.mqtt.BrokerSecurity brokerSecurity = null;
         if (embeddedBroker) {
             brokerSecurity = new io.vigil.mqtt.BrokerSecurity(mqttCredentials, config.get("vigil.mqtt.topic"),
@@ -407,6 +410,20 @@ public final class VigilApp implements AutoCloseable {
         }
         if (dataSource != null) {
             dataSource.close();
+        }
+    }
+
+    /** A directory and the files in it, owner-only (0700 / 0600) where the file system can say so. */
+    static void ownerOnly(Path dir) {
+        try {
+            restrictDir(dir);
+            try (var files = Files.list(dir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("cannot make {} owner-only: {}", dir, e.getMessage());
         }
     }
 

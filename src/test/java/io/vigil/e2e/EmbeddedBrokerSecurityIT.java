@@ -338,6 +338,12 @@ class EmbeddedBrokerSecurityIT {
                 java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 app.dataDir.resolve("mqtt-credentials.properties")))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                app.dataDir.resolve("db")))).isEqualTo("rwx------");
+        try (var dbFiles = Files.list(app.dataDir.resolve("db"))) {
+            assertThat(dbFiles.filter(f -> f.toString().endsWith(".mv.db")).toList()).isNotEmpty().allSatisfy(f -> assertThat(java.nio.file.attribute.PosixFilePermissions
+                    .toString(Files.getPosixFilePermissions(f))).as(f.toString()).isEqualTo("rw-------"));
+        }
     }
 
     /** Packets signed with some other device's demo key, and a packet whose sig is garbage. */

@@ -137,6 +137,9 @@ class LedgerIT {
             assertThat(alerts).extracting(a -> a.get("kind").asText() + ":" + a.get("count").asInt()
                     + ":" + a.get("attributable").asBoolean())
                     .containsExactlyInAnyOrder("sanity:1:true", "replay:1:true", "rate:5:true");
+            // An incident has a start and an end so far.
+            alerts.forEach(a -> assertThat(a.get("last_observed_at").asLong()).isGreaterThanOrEqualTo(
+                    a.get("observed_at").asLong()));
             JsonNode forged = api.viewer("/api/v1/alerts?device_id=" + FORGED);
             assertThat(forged).extracting(a -> a.get("kind").asText() + ":" + a.get("count").asInt()
                     + ":" + a.get("attributable").asBoolean())
