@@ -35,6 +35,36 @@ public class DashboardFiles {
         }
     }
 
+    private final Map<String, byte[]> gzipped = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The file gzip-compressed (compressed once, then kept: the build's files never change while running). */
+    public byte[] file(String path, boolean gzip) {
+        byte[] plain = file(path);
+        if (!gzip) {
+            return plain;
+        }
+        return gzipped.computeIfAbsent(path, p -> {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plain.length / 3 + 64);
+            try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out) {
+                {
+                    def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+                }
+            }) {
+                zip.write(plain);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return out.toByteArray();
+        });
+    }
+
+    /** Whether an Accept-Encoding header takes gzip. */
+    public boolean acceptsGzip(String acceptEncoding) {
+        return acceptEncoding != null && java.util.Arrays.stream(acceptEncoding.split(","))
+                .map(e -> e.trim().toLowerCase(java.util.Locale.ROOT))
+                .anyMatch(e -> e.equals("gzip") || e.startsWith("gzip;") && !e.replace(" ", "").endsWith("q=0"));
+    }
+
     public String contentType(String path) {
         String name = path == null || path.isEmpty() || path.equals("/") ? "index.html" : path;
         String ext = name.substring(name.lastIndexOf('.') + 1);

@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import { createInterface } from 'node:readline';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { auditViews } from './audit.mjs';
 
 const url = process.env.VIGIL_URL;
 const viewer = process.env.VIGIL_VIEWER_TOKEN;
@@ -40,9 +41,10 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
     '--no-first-run', '--disable-component-update', '--disable-sync'],
 });
+let page = null;
 try {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
+  page = await context.newPage();
   page.on('pageerror', (e) => console.log(`PAGE ERROR ${e.message}`));
   // PROTOCOL v1.1 §6: the token is never in a URL, so neither the console nor any request URL may show it.
   const leaks = [];
@@ -65,7 +67,9 @@ try {
   // A log that was not in the list when it was first drawn arrives over the WebSocket, without a reload.
   await page.waitForFunction((known) => [...document.querySelectorAll('tr[data-log]')].some((r) => !known.includes(r.dataset.log)),
     before, { timeout: 30000 });
-  await page.waitForSelector('figure.chart svg polyline');
+  // A chart per device (a flat line has no height, so polylines are counted rather than waited for as visible).
+  await page.waitForSelector('figure.chart svg');
+  await page.waitForFunction(() => document.querySelectorAll('figure.chart svg polyline').length > 0);
   await shot(page, '02-live');
 
   step('an attack alert appears with its ledger tx link');
@@ -136,6 +140,9 @@ try {
   await page.waitForSelector('[data-decision="published"]', { timeout: 30000 });
   await shot(page, '08-command-published');
 
+  step('every view fits a desktop and a phone screen and passes axe-core');
+  await auditViews({ browser, url, token: operator, deviceId: target.id, shot, signIn });
+
   step('reconnects by itself after a server restart');
   await page.click('a[href="#/live"]');
   await page.waitForSelector('[data-connection="live"]');
@@ -165,6 +172,11 @@ try {
   console.log('E2E OK');
 } catch (e) {
   console.log(`E2E FAILED ${e.stack || e}`);
+  if (page) {
+    // What the user saw when it failed: a screenshot and the page's text.
+    await page.screenshot({ path: join(shots, 'failure.png'), fullPage: true }).catch(() => {});
+    console.log(`PAGE TEXT ${(await page.evaluate(() => document.body.innerText).catch(() => '?')).slice(0, 1500)}`);
+  }
   process.exitCode = 1;
 } finally {
   await browser.close();

@@ -53,7 +53,11 @@ export default function Alerts({ alerts, error, onRetry }) {
                   )}
                   {a.source === 'security' && a.attributable && <span className="muted"> −20</span>}
                 </td>
-                <td>{a.device_id ?? <span className="muted">unreadable</span>}</td>
+                <td>
+                  {a.device_id
+                    ? <a href={`#/devices/${encodeURIComponent(a.device_id)}`}>{a.device_id}</a>
+                    : <span className="muted">unreadable</span>}
+                </td>
                 <td>{a.confidence !== null && a.confidence !== undefined ? `${Math.round(a.confidence * 100)}%` : '—'}</td>
                 <td className="detail">
                   {a.detail}

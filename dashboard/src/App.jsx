@@ -117,22 +117,39 @@ function Dashboard({ token, role, onSignOut }) {
     case 'tx':
       view = <Transaction api={api} hash={route.args[0]} />;
       break;
-    default:
+    case 'live':
       view = <Live stats={stats} logs={logs} error={errors.logs} onRetry={loadAll} />;
+      break;
+    default:
+      view = (
+        <section className="not-found" data-view="not-found">
+          <h2>No such view</h2>
+          <p>
+            There is no view <code>#/{route.view}</code>. Go to <a href="#/live">Live</a>, <a href="#/alerts">Alerts</a>,{' '}
+            <a href="#/devices">Devices</a> or <a href="#/proofs">Proofs</a>.
+          </p>
+        </section>
+      );
   }
+  const viewName = (nav.find(([id]) => id === route.view) || [null, route.view === 'tx' ? 'Transaction' : 'Not found'])[1];
+  const openAlerts = alerts ? alerts.length : 0;
+  useEffect(() => {
+    document.title = `${viewName}${openAlerts ? ` (${openAlerts} alerts)` : ''} · Vigil`;
+  }, [viewName, openAlerts]);
   return (
     <div className="app">
       <header>
-        <span className="brand">Vigil</span>
-        <nav>
+        <h1 className="brand">Vigil</h1>
+        <nav aria-label="Views">
           {nav.map(([id, label]) => (
-            <a key={id} href={`#/${id}`} className={route.view === id ? 'active' : ''}>
+            <a key={id} href={`#/${id}`} className={route.view === id ? 'active' : ''}
+              aria-current={route.view === id ? 'page' : undefined}>
               {label}
             </a>
           ))}
         </nav>
-        <span className={`connection connection-${connection}`} data-connection={connection}>
-          {connection === 'live' ? '● live' : connection === 'refused' ? 'feed refused' : `○ ${connection}…`}
+        <span className={`connection connection-${connection}`} data-connection={connection} role="status" aria-live="polite">
+          {connection === 'live' ? '● live' : connection === 'refused' ? '✕ feed refused' : `○ ${connection}…`}
         </span>
         <span className="role" data-role={role}>
           {role}

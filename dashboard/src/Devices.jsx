@@ -98,7 +98,7 @@ export function DeviceDetail({ api, deviceId, role, refreshKey }) {
       ) : (
         <>
           <Sparkline values={[history[0].previous, ...history.map((h) => h.trust_score)]} label={`${deviceId} trust`} range={[0, 100]} width={320} />
-          <table>
+          <table tabIndex={0} aria-label="Trust history">
             <tbody>
               {[...history].reverse().map((h, i) => (
                 <tr key={i}>
@@ -119,7 +119,7 @@ export function DeviceDetail({ api, deviceId, role, refreshKey }) {
       <h4>Command</h4>
       <CommandForm api={api} deviceId={deviceId} role={role} onDecided={() => setTick(tick + 1)} />
       {(device.commands || []).length > 0 && (
-        <table className="commands">
+        <table className="commands" tabIndex={0} aria-label="Commands">
           <tbody>
             {device.commands.map((c) => (
               <tr key={c.command_id}>

@@ -179,6 +179,7 @@ public final class VigilApp implements AutoCloseable {
             // The handshake of /ws/events: token in Sec-WebSocket-Protocol, refusals closed with 1008 (§6).
             var router = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context,
                     org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(httpPort));
+            SecurityHeaders.install(router);
             WebSocketAuth.install(router, "/ws/events", stream);
             ApiNotFound.install(router, "/api/v1");
         }

@@ -114,6 +114,15 @@ final class Api {
         return answer.json();
     }
 
+    /** A plain GET with extra request headers (name, value, ...), the raw response. */
+    HttpResponse<byte[]> raw(String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return client().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** Status of a plain GET without a token (pages and files outside the API). */
     int status(String path) throws Exception {
         return client().send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.discarding())

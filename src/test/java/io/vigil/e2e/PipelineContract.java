@@ -254,4 +254,29 @@ abstract class PipelineContract {
         JsonNode openapi = api.get("/api/v1/openapi.json", null).json();
         assertThat(openapi.get("paths").has("/logs")).isTrue();
     }
+
+    @Test
+    @Order(8)
+    void every_answer_carries_security_headers_and_the_dashboard_assets_are_compressed_and_cached() throws Exception {
+        var page = api.raw("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        for (var answer : List.of(page, api.raw("/api/v1/stats"), api.raw("/health"))) {
+            assertThat(answer.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+            assertThat(answer.headers().firstValue("Content-Security-Policy").orElse(""))
+                    .contains("default-src 'self'").contains("frame-ancestors 'none'");
+            assertThat(answer.headers().firstValue("Cache-Control")).contains("no-cache");
+        }
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("assets/[A-Za-z0-9_-]+\\.js")
+                .matcher(new String(page.body(), StandardCharsets.UTF_8));
+        assertThat(script.find()).isTrue();
+        var plain = api.raw("/" + script.group());
+        var gzip = api.raw("/" + script.group(), "Accept-Encoding", "gzip, deflate");
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(gzip.headers().firstValue("Content-Encoding")).contains("gzip");
+        assertThat(gzip.headers().firstValue("Cache-Control").orElse("")).contains("immutable");
+        assertThat(gzip.body().length).isLessThan(plain.body().length / 2);
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip.body()))) {
+            assertThat(in.readAllBytes()).isEqualTo(plain.body());
+        }
+    }
 }

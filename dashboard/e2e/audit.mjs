@@ -1,0 +1,50 @@
+// Layout and accessibility audit of every dashboard view, used by dashboard.e2e.mjs.
+import { createRequire } from 'node:module';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// Each view at 1440x900 and 390x844: no horizontal overflow of the page, and axe-core (WCAG 2.1 A/AA rules) finds
+// no serious or critical violation. The audit's own context bypasses the CSP to inject axe; the app's does not.
+export async function auditViews({ browser, url, token, deviceId, shot, signIn }) {
+  const views = ['live', 'alerts', 'devices', `devices/${encodeURIComponent(deviceId)}`, 'proofs', 'no-such-view'];
+  const ready = {
+    live: 'tr[data-log]', alerts: 'tr[data-alert]', devices: 'tr[data-device-row]', proofs: 'form.proof-form',
+    'no-such-view': '[data-view="not-found"]',
+  };
+  const problems = [];
+  for (const [size, viewport] of [['desktop', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, bypassCSP: true });
+    const page = await context.newPage();
+    await signIn(page, token);
+    for (const view of views) {
+      await page.goto(`${url}/#/${view}`);
+      await page.waitForSelector(ready[view] || '[data-device-detail]', { timeout: 30000 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow > 1) {
+        problems.push(`${size} #/${view}: the page is ${overflow} px wider than the screen`);
+      }
+      if (size === 'phone') {
+        const header = await page.evaluate(() => [...document.querySelectorAll('header button, header .connection, header .role')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.className || e.textContent));
+        if (header.length) {
+          problems.push(`phone #/${view}: header items off-screen: ${header.join(', ')}`);
+        }
+      }
+      await page.addScriptTag({ path: axePath });
+      const violations = await page.evaluate(async () => {
+        const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      });
+      for (const v of violations) {
+        problems.push(`${size} #/${view}: ${v}`);
+      }
+      await shot(page, `10-${size}-${view.replace(/[^a-z-]/g, '_').slice(0, 40)}`);
+    }
+    await context.close();
+  }
+  if (problems.length) {
+    throw new Error(`layout and accessibility:\n${problems.join('\n')}`);
+  }
+}
+
