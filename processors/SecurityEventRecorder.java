@@ -26,6 +26,13 @@ public class SecurityEventRecorder {
 
     public SecurityEventRecorder(javax.sql.DataSource dataSource, String gatewayId, GatewayCounters counters,
             EventStream events, LedgerOutbox ledger, io.vigil.crypto.FieldCipher cipher) {
+        this(dataSource, gatewayId, counters, events, ledger, cipher, 64);
+    }
+
+    /** {@code replayWindow}: the replay guard's window (PROTOCOL §1: 64), to tell an old packet from a new one. */
+    public SecurityEventRecorder(javax.sql.DataSource dataSource, String gatewayId, GatewayCounters counters,
+            EventStream events, LedgerOutbox ledger, io.vigil.crypto.FieldCipher cipher, int replayWindow) {
+        this.replayWindow = replayWindow;
         this.cipher = cipher;
         this.dataSource = dataSource;
         this.gatewayId = gatewayId;
@@ -33,6 +40,8 @@ public class SecurityEventRecorder {
         this.events = events;
         this.ledger = ledger;
     }
+
+    private final int replayWindow;
 
     /** PROTOCOL v1.1 §4: incidents of one device and one kind within this span are one incident with a count. */
     public static final long AGGREGATION_MS = 60_000;
@@ -104,10 +113,12 @@ public class SecurityEventRecorder {
 
     /**
      * Only what the holder of the device's key alone can cause is attributable (§4). A signed packet refused for
-     * sanity or rate is the key holder's doing only when it is new: above the device's replay window and not
-     * refused before; an old genuine packet sent again by someone else costs nothing.
+     * sanity or rate is the key holder's doing only when it is new: not below the device's replay window, not
+     * accepted before under its sequence number, and not refused before. An old genuine packet sent again by someone
+     * else costs nothing. (Packets are checked on parallel workers, so a new packet may well be below the highest
+     * sequence already accepted: inside the window, never seen, it is still new.)
      */
-    private static boolean attributable(Connection c, PacketRejectedException rejection, String device)
+    private boolean attributable(Connection c, PacketRejectedException rejection, String device)
             throws SQLException {
         if (device == null) {
             return false;
@@ -122,7 +133,11 @@ public class SecurityEventRecorder {
                 }
                 List<Map<String, Object>> window = Tx.rows(c, "select high_seq from replay_window where device_id = ?",
                         device);
-                if (!window.isEmpty() && seq <= ((Number) window.get(0).get("high_seq")).longValue()) {
+                if (!window.isEmpty() && seq <= ((Number) window.get(0).get("high_seq")).longValue() - replayWindow) {
+                    yield false;
+                }
+                if (!Tx.rows(c, "select 1 from replay_seen where device_id = ? and sequence_no = ?", device, seq)
+                        .isEmpty()) {
                     yield false;
                 }
                 yield Tx.rows(c, "select id from security_events where device_id = ? and sequence_no = ?"

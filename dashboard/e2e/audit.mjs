@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-// Each view at 1440x900 and 390x844: no horizontal overflow of the page, and axe-core (WCAG 2.1 A/AA rules) finds
+// Each view at 1440x900 and 390x844, light and dark: no horizontal overflow of the page, and axe-core (WCAG 2.1 A/AA rules) finds
 // no serious or critical violation. The audit's own context bypasses the CSP to inject axe; the app's does not.
 export async function auditViews({ browser, url, token, deviceId, shot, signIn }) {
   const views = ['live', 'alerts', 'devices', `devices/${encodeURIComponent(deviceId)}`, 'proofs', 'no-such-view'];
@@ -12,8 +12,14 @@ export async function auditViews({ browser, url, token, deviceId, shot, signIn }
     'no-such-view': '[data-view="not-found"]',
   };
   const problems = [];
+  const passes = [];
   for (const [size, viewport] of [['desktop', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, bypassCSP: true });
+    for (const scheme of ['light', 'dark']) {
+      passes.push([`${size}-${scheme}`, viewport, scheme]);
+    }
+  }
+  for (const [size, viewport, colorScheme] of passes) {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, colorScheme, bypassCSP: true });
     const page = await context.newPage();
     await signIn(page, token);
     for (const view of views) {
@@ -23,7 +29,7 @@ export async function auditViews({ browser, url, token, deviceId, shot, signIn }
       if (overflow > 1) {
         problems.push(`${size} #/${view}: the page is ${overflow} px wider than the screen`);
       }
-      if (size === 'phone') {
+      if (size.startsWith('phone')) {
         const header = await page.evaluate(() => [...document.querySelectorAll('header button, header .connection, header .role')]
           .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.className || e.textContent));
         if (header.length) {
@@ -40,6 +46,23 @@ export async function auditViews({ browser, url, token, deviceId, shot, signIn }
         problems.push(`${size} #/${view}: ${v}`);
       }
       await shot(page, `10-${size}-${view.replace(/[^a-z-]/g, '_').slice(0, 40)}`);
+    }
+    // The theme follows the system, and the header's toggle switches it (and is remembered).
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const before = await background();
+    const shown = await page.getAttribute('[data-theme-toggle]', 'data-theme-toggle');
+    if (shown !== colorScheme) {
+      problems.push(`${size}: the page shows the ${shown} theme under a ${colorScheme} system preference`);
+    }
+    await page.click('[data-theme-toggle]');
+    const after = await background();
+    if (after === before) {
+      problems.push(`${size}: the theme toggle did not change the page (${before})`);
+    }
+    await page.reload();
+    await page.waitForSelector('[data-theme-toggle]');
+    if (await page.getAttribute('[data-theme-toggle]', 'data-theme-toggle') === colorScheme) {
+      problems.push(`${size}: the chosen theme was not remembered`);
     }
     await context.close();
   }

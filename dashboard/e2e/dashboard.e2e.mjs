@@ -120,7 +120,7 @@ try {
   await shot(page, '06-devices-viewer');
 
   step('an operator sees each decision');
-  await page.click('header button');
+  await page.click('header button[data-sign-out]');
   await signIn(page, operator);
   await page.goto(`${url}/#/devices/${encodeURIComponent(lowDevice)}`);
   await page.waitForSelector('[data-command-form="enabled"]');

@@ -26,6 +26,30 @@ function useRoute() {
 
 const MAX_LOGS = 500;
 
+function effectiveTheme() {
+  const chosen = document.documentElement.dataset.theme;
+  if (chosen === 'dark' || chosen === 'light') {
+    return chosen;
+  }
+  return window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+// The header's toggle: the other theme than the one shown, remembered in this browser.
+function ThemeToggle() {
+  const [theme, setTheme] = useState(effectiveTheme);
+  const other = theme === 'dark' ? 'light' : 'dark';
+  return (
+    <button type="button" className="theme" data-theme-toggle={theme} aria-label={`Switch to the ${other} theme`}
+      onClick={() => {
+        document.documentElement.dataset.theme = other;
+        localStorage.setItem('vigil.theme', other);
+        setTheme(other);
+      }}>
+      {other === 'dark' ? '☾ Dark' : '☀ Light'}
+    </button>
+  );
+}
+
 function Dashboard({ token, role, onSignOut }) {
   const api = useMemo(() => createApi(token), [token]);
   const route = useRoute();
@@ -154,7 +178,8 @@ function Dashboard({ token, role, onSignOut }) {
         <span className="role" data-role={role}>
           {role}
         </span>
-        <button type="button" onClick={onSignOut}>
+        <ThemeToggle />
+        <button type="button" data-sign-out onClick={onSignOut}>
           Sign out
         </button>
       </header>

@@ -70,7 +70,8 @@ public class VigilBeans implements CamelConfiguration {
                 prop(p, "vigil.viewer.token"), prop(p, "vigil.gateway.token"));
         EventStream events = new EventStream(auth);
         registry.bind("eventStream", events);
-        SecurityEventRecorder recorder = new SecurityEventRecorder(dataSource, gatewayId, counters, events, outbox, cipher);
+        SecurityEventRecorder recorder = new SecurityEventRecorder(dataSource, gatewayId, counters, events, outbox, cipher,
+                intProp(p, "vigil.replay.window"));
         registry.bind("securityEventRecorder", recorder);
         // The embedded broker (started before Camel) learns device keys and records refused CONNECTs from here on.
         io.vigil.mqtt.BrokerSecurity brokerSecurity = registry.lookupByNameAndType("brokerSecurity",

@@ -45,12 +45,7 @@ class DatabaseOutageIT {
                 Devices devices = Devices.fleet(app, "iot/logs")) {
             Api api = app.api();
             String device = "it-diskfull-01";
-            assertThat(api.post("/api/v1/devices", ADMIN, PipelineContract.provision(device)).status()).isEqualTo(201);
-            long now = System.currentTimeMillis();
-            for (int i = 0; i < 10; i++) {
-                devices.publish(SignedPackets.signed(device, i, now + i * 100L, 20));
-            }
-            await().atMost(Duration.ofSeconds(60)).until(() -> stored(api) == 10);
+            firstTenStored(api, devices, device);
 
             fill(filler);
             JsonNode health = awaitHealth(api, 503);
@@ -93,12 +88,7 @@ class DatabaseOutageIT {
                 Devices devices = Devices.fleet(app, "iot/logs")) {
             Api api = app.api();
             String device = "it-pgoutage-01";
-            assertThat(api.post("/api/v1/devices", ADMIN, PipelineContract.provision(device)).status()).isEqualTo(201);
-            long now = System.currentTimeMillis();
-            for (int i = 0; i < 10; i++) {
-                devices.publish(SignedPackets.signed(device, i, now + i * 100L, 20));
-            }
-            await().atMost(Duration.ofSeconds(60)).until(() -> stored(api) == 10);
+            firstTenStored(api, devices, device);
 
             pgctl(cluster, "stop");
             stopped = true;
@@ -122,6 +112,16 @@ class DatabaseOutageIT {
                 pgctl(cluster, "start");
             }
         }
+    }
+
+    /** Provisions the device and has ten of its packets stored while all is well. */
+    private static void firstTenStored(Api api, Devices devices, String device) throws Exception {
+        assertThat(api.post("/api/v1/devices", ADMIN, PipelineContract.provision(device)).status()).isEqualTo(201);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 10; i++) {
+            devices.publish(SignedPackets.signed(device, i, now + i * 100L, 20));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> stored(api) == 10);
     }
 
     private static long stored(Api api) throws Exception {
