@@ -93,7 +93,12 @@ function Dashboard({ token, role, onSignOut }) {
   useEffect(() => {
     loadAll();
     const every = setInterval(() => load('stats', '/stats', setStats), 5000);
-    return () => clearInterval(every);
+    // The fleet list's last seen and status age by themselves: refresh it while the page is open.
+    const fleet = setInterval(() => load('devices', '/devices', setDevices), 10000);
+    return () => {
+      clearInterval(every);
+      clearInterval(fleet);
+    };
   }, [loadAll, load]);
 
   useEffect(() => {

@@ -2,7 +2,12 @@ import { useEffect, useState } from 'react';
 import { atLeast } from './api.js';
 import { State, Sparkline, TxLink, time, errorText } from './components.jsx';
 
-export function CommandForm({ api, deviceId, role, onDecided }) {
+// Actions the demo firmware knows; any other matching the pattern may be sent too.
+const KNOWN_ACTIONS = ['reboot', 'identify', 'sync_time', 'set_interval', 'rotate_key'];
+
+export function CommandForm({ api, deviceId, role, onDecided, trust, threshold }) {
+  const belowThreshold = trust !== undefined && trust !== null && threshold !== undefined && threshold !== null
+    && trust < threshold;
   const [action, setAction] = useState('reboot');
   const [params, setParams] = useState('{}');
   const [decision, setDecision] = useState(null);
@@ -42,13 +47,23 @@ export function CommandForm({ api, deviceId, role, onDecided }) {
 
   return (
     <form className="command" onSubmit={send} data-command-form="enabled">
+      {belowThreshold && (
+        <p className="warning" data-below-threshold>
+          Trust {trust} is below the threshold {threshold}: the server will refuse unless the chain says otherwise
+          when it decides.
+        </p>
+      )}
       <label>
         Action
-        <input name="action" value={action} onChange={(e) => setAction(e.target.value)} />
+        <input name="action" value={action} onChange={(e) => setAction(e.target.value)} list="known-actions"
+          pattern="[a-z][a-z0-9_]{0,31}" title="lower case letters, digits and _, starting with a letter (up to 32)" required />
+        <datalist id="known-actions">
+          {KNOWN_ACTIONS.map((a) => <option key={a} value={a} />)}
+        </datalist>
       </label>
       <label>
-        Params (JSON)
-        <input name="params" value={params} onChange={(e) => setParams(e.target.value)} />
+        Params (JSON object)
+        <textarea name="params" rows={2} value={params} onChange={(e) => setParams(e.target.value)} spellCheck={false} />
       </label>
       <button type="submit" disabled={busy}>
         {busy ? 'Deciding…' : 'Send command'}
@@ -92,6 +107,24 @@ export function DeviceDetail({ api, deviceId, role, refreshKey }) {
         {device.trust_source === 'chain' ? 'read from the chain now' : 'as the last on-chain event reported'} · command threshold{' '}
         {device.command_threshold ?? '—'} · last seen {time(device.last_seen)} · {device.status}
       </p>
+      <dl className="metadata" data-device-metadata>
+        <dt>public key</dt>
+        <dd className="hash">{device.public_key}</dd>
+        <dt>provisioned</dt>
+        <dd>{time(device.provisioned_at)}</dd>
+        <dt>stored logs</dt>
+        <dd>{device.counters?.logs ?? '—'}</dd>
+        <dt>security events</dt>
+        <dd>{device.counters?.security_events ?? '—'}</dd>
+        <dt>ML alerts</dt>
+        <dd>{device.counters?.ml_alerts ?? '—'}</dd>
+        <dt>device model</dt>
+        <dd>
+          {device.ml && device.ml.packets_learned > 0
+            ? `learned from ${device.ml.packets_learned} packets, saved ${time(device.ml.saved_at)}`
+            : 'not trained yet'}
+        </dd>
+      </dl>
       <h4>Trust history</h4>
       {history.length === 0 ? (
         <State kind="empty">No trust change yet: the device is at 100.</State>
@@ -99,6 +132,14 @@ export function DeviceDetail({ api, deviceId, role, refreshKey }) {
         <>
           <Sparkline values={[history[0].previous, ...history.map((h) => h.trust_score)]} label={`${deviceId} trust`} range={[0, 100]} width={320} />
           <table tabIndex={0} aria-label="Trust history">
+            <thead>
+              <tr>
+                <th>time</th>
+                <th>change</th>
+                <th>why</th>
+                <th>ledger tx</th>
+              </tr>
+            </thead>
             <tbody>
               {[...history].reverse().map((h, i) => (
                 <tr key={i}>
@@ -107,6 +148,7 @@ export function DeviceDetail({ api, deviceId, role, refreshKey }) {
                     {h.previous} → {h.trust_score} ({h.delta > 0 ? '+' : ''}
                     {h.delta})
                   </td>
+                  <td>{h.delta > 0 ? `${h.delta} valid heartbeat${h.delta > 1 ? 's' : ''}` : 'an attributable incident (see Alerts)'}</td>
                   <td>
                     <TxLink hash={h.tx_hash} />
                   </td>
@@ -117,9 +159,18 @@ export function DeviceDetail({ api, deviceId, role, refreshKey }) {
         </>
       )}
       <h4>Command</h4>
-      <CommandForm api={api} deviceId={deviceId} role={role} onDecided={() => setTick(tick + 1)} />
+      <CommandForm api={api} deviceId={deviceId} role={role} onDecided={() => setTick(tick + 1)}
+        trust={device.trust_score} threshold={device.command_threshold} />
       {(device.commands || []).length > 0 && (
         <table className="commands" tabIndex={0} aria-label="Commands">
+          <thead>
+            <tr>
+              <th>issued</th>
+              <th>action</th>
+              <th>decision</th>
+              <th>on-chain trust at the decision</th>
+            </tr>
+          </thead>
           <tbody>
             {device.commands.map((c) => (
               <tr key={c.command_id}>
@@ -171,7 +222,7 @@ export default function Devices({ api, devices, error, onRetry, role, selected, 
                   <a href={`#/devices/${encodeURIComponent(d.device_id)}`}>{d.device_id}</a>
                 </td>
                 <td data-trust={d.trust_score}>{d.trust_score ?? '—'}</td>
-                <td>{d.status}</td>
+                <td data-status={d.status}>{d.status}</td>
                 <td>{time(d.last_seen)}</td>
                 <td>{d.counters.logs}</td>
                 <td>{d.counters.security_events}</td>

@@ -86,10 +86,16 @@ describe('commands', () => {
     const sent = [];
     const api = { post: async (path, body) => { sent.push([path, body]); return { command_id: 'c-1', topic: 'iot/cmd/d', trust_score: 90, threshold: 50 }; } };
     render(<CommandForm api={api} deviceId="d" role="admin" onDecided={() => {}} />);
-    fireEvent.change(screen.getByLabelText('Params (JSON)'), { target: { value: '{"delay_s":5}' } });
+    fireEvent.change(screen.getByLabelText('Params (JSON object)'), { target: { value: '{"delay_s":5}' } });
     fireEvent.click(screen.getByText('Send command'));
     await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/Published c-1 on iot\/cmd\/d/));
     expect(sent).toEqual([['/devices/d/commands', { action: 'reboot', params: { delay_s: 5 } }]]);
+  });
+
+  it('warns before sending when the trust it knows is below the threshold, and offers the known actions', () => {
+    const { container } = render(<CommandForm api={{}} deviceId="d" role="operator" onDecided={() => {}} trust={40} threshold={50} />);
+    expect(screen.getByText(/Trust 40 is below the threshold 50/)).toBeTruthy();
+    expect([...container.querySelectorAll('#known-actions option')].map((o) => o.value)).toContain('reboot');
   });
 });
 
