@@ -22,6 +22,7 @@ public class HealthCheck {
     private final java.util.List<java.nio.file.Path> diskPaths;
     private final boolean embeddedBroker;
     private final long minFreeBytes;
+    private volatile boolean databaseUp = true;
 
     /**
      * {@code dataDir}: where the embedded broker writes, and {@code databaseDir} (or null) where an H2 database does;
@@ -72,9 +73,19 @@ public class HealthCheck {
                 c.rollback();
                 throw e;
             }
+            databaseUp = true;
             return Map.of("status", "up");
         } catch (Exception e) {
-            return Map.of("status", "down", "error", "cannot write: " + firstLine(e.getMessage()));
+            // /health needs no token: the reason in general words and its SQL state, the details in the log.
+            if (databaseUp) {
+                org.slf4j.LoggerFactory.getLogger(HealthCheck.class).warn("database cannot write: {}",
+                        firstLine(e.getMessage()));
+            }
+            databaseUp = false;
+            String state = e instanceof java.sql.SQLException sql ? sql.getSQLState()
+                    : e.getCause() instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
+            return Map.of("status", "down", "error", "cannot write: the database refused or did not answer"
+                    + (state == null ? "" : " (SQL state " + state + ")") + "; see the server log");
         }
     }
 
@@ -99,7 +110,7 @@ public class HealthCheck {
             long free = java.nio.file.Files.getFileStore(existing == null ? path : existing).getUsableSpace();
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("status", free < minFreeBytes ? "down" : "up");
-            d.put("path", path.toAbsolutePath().toString());
+            d.put("where", path.equals(dataDir) ? "data dir" : "database dir");
             d.put("free_bytes", free);
             if (free < minFreeBytes) {
                 d.put("error", "disk full: " + free / (1024 * 1024) + " MiB free, at least " + minFreeBytes / (1024 * 1024)
@@ -107,7 +118,8 @@ public class HealthCheck {
             }
             return d;
         } catch (IOException e) {
-            return Map.of("status", "down", "path", path.toString(), "error", String.valueOf(e.getMessage()));
+            return Map.of("status", "down", "where", path.equals(dataDir) ? "data dir" : "database dir",
+                    "error", "cannot read the free space");
         }
     }
 
@@ -134,7 +146,7 @@ public class HealthCheck {
 
     private Map<String, Object> broker(Map<String, Object> disk) {
         if (embeddedBroker && "down".equals(disk.get("status"))
-                && dataDir.toAbsolutePath().toString().equals(disk.get("path"))) {
+                && "data dir".equals(disk.get("where"))) {
             return Map.of("status", "down", "url", broker.toString(), "error", "the embedded broker cannot write: "
                     + disk.get("error"));
         }
