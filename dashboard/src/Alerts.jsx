@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { State, TxLink, time, errorText } from './components.jsx';
 
 // A live alert message: a new incident is added on top; a further event of an incident already shown (same id,
@@ -18,7 +19,18 @@ export function mergeAlert(current, m) {
   ];
 }
 
+// Which alerts a filter keeps: source (security, ml), kind, and text found in the device id or the detail.
+export function filterAlerts(alerts, { source = '', kind = '', text = '' }) {
+  const needle = text.trim().toLowerCase();
+  return (alerts || []).filter((a) => (!source || a.source === source) && (!kind || a.kind === kind)
+    && (!needle || (a.device_id || '').toLowerCase().includes(needle) || (a.detail || '').toLowerCase().includes(needle)));
+}
+
 export default function Alerts({ alerts, error, onRetry }) {
+  const [filter, setFilter] = useState({ source: '', kind: '', text: '' });
+  const kinds = [...new Set((alerts || []).map((a) => a.kind))].sort();
+  const shown = filterAlerts(alerts, filter);
+  const set = (key) => (e) => setFilter({ ...filter, [key]: e.target.value });
   return (
     <section>
       <h2>Alerts</h2>
@@ -26,6 +38,35 @@ export default function Alerts({ alerts, error, onRetry }) {
       {alerts === null && !error && <State kind="loading">Loading alerts…</State>}
       {alerts !== null && alerts.length === 0 && <State kind="empty">No alerts. Security events and ML alerts appear here.</State>}
       {alerts !== null && alerts.length > 0 && (
+        <form className="filters" role="search" aria-label="Filter alerts" onSubmit={(e) => e.preventDefault()}>
+          <label>
+            Source
+            <select name="source" value={filter.source} onChange={set('source')}>
+              <option value="">all</option>
+              <option value="security">security</option>
+              <option value="ml">ml</option>
+            </select>
+          </label>
+          <label>
+            Kind
+            <select name="kind" value={filter.kind} onChange={set('kind')}>
+              <option value="">all</option>
+              {kinds.map((k) => <option key={k} value={k}>{k}</option>)}
+            </select>
+          </label>
+          <label>
+            Device or detail
+            <input name="text" type="search" value={filter.text} onChange={set('text')} placeholder="e.g. sim-0003" />
+          </label>
+          <span className="muted" role="status">
+            {shown.length} of {alerts.length} shown (the newest {alerts.length} loaded)
+          </span>
+        </form>
+      )}
+      {alerts !== null && alerts.length > 0 && shown.length === 0 && (
+        <State kind="empty">No alert matches this filter.</State>
+      )}
+      {alerts !== null && shown.length > 0 && (
         <table className="alerts">
           <thead>
             <tr>
@@ -40,7 +81,7 @@ export default function Alerts({ alerts, error, onRetry }) {
             </tr>
           </thead>
           <tbody>
-            {alerts.map((a) => (
+            {shown.map((a) => (
               <tr key={a.id} data-alert={a.id} data-kind={a.kind}>
                 <td>{time(a.observed_at)}</td>
                 <td>{a.source}</td>

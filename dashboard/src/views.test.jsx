@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import Alerts, { mergeAlert } from './Alerts.jsx';
+import Alerts, { filterAlerts, mergeAlert } from './Alerts.jsx';
 import Live from './Live.jsx';
 import { CommandForm } from './Devices.jsx';
 import Login from './Login.jsx';
@@ -16,7 +16,7 @@ describe('alerts', () => {
     render(<Alerts alerts={[alert, { ...alert, id: 'sec-8', tx_hash: null }]} />);
     const link = screen.getByText(/^0xabababab/);
     expect(link.getAttribute('href')).toBe(`#/tx/0x${'ab'.repeat(32)}`);
-    expect(screen.getAllByText('bad_signature')).toHaveLength(2);
+    expect(screen.getAllByText('bad_signature', { selector: 'td' })).toHaveLength(2);
     expect(screen.getAllByText('100%')).toHaveLength(2);
     expect(screen.getByText('pending')).toBeTruthy();
   });
@@ -26,7 +26,7 @@ describe('alerts', () => {
       confidence: 0.97, model: 'random-forest-v1@ca641c87546b', observed_at: 1795000000000, tx_hash: null };
     render(<Alerts alerts={[ml]} />);
     expect(screen.getByText('97%')).toBeTruthy();
-    expect(screen.getByText('ml_anomaly')).toBeTruthy();
+    expect(screen.getByText('ml_anomaly', { selector: 'td' })).toBeTruthy();
     expect(screen.getByText('model random-forest-v1@ca641c87546b')).toBeTruthy();
   });
 
@@ -40,9 +40,23 @@ describe('alerts', () => {
     expect(list).toHaveLength(1);
     expect(list[0].count).toBe(40);
     render(<Alerts alerts={list} />);
-    expect(screen.getAllByText('rate')).toHaveLength(1);
+    expect(screen.getAllByText('rate', { selector: 'td' })).toHaveLength(1);
     expect(screen.getByText('×40')).toBeTruthy();
     expect(screen.getByText('−20', { exact: false })).toBeTruthy();
+  });
+
+  it('filters by source, kind and device or detail, and says how many it shows', () => {
+    const list = [alert, { ...alert, id: 'sec-8', kind: 'rate', device_id: 'sim-0003', detail: 'over the rate' },
+      { ...alert, id: 'ml-1', source: 'ml', kind: 'ml_anomaly', device_id: 'sim-0003', detail: 'random forest 0.97' }];
+    expect(filterAlerts(list, { source: 'ml' }).map((a) => a.id)).toEqual(['ml-1']);
+    expect(filterAlerts(list, { kind: 'rate' }).map((a) => a.id)).toEqual(['sec-8']);
+    expect(filterAlerts(list, { text: 'SIM-0003' }).map((a) => a.id)).toEqual(['sec-8', 'ml-1']);
+    expect(filterAlerts(list, { text: 'forest' }).map((a) => a.id)).toEqual(['ml-1']);
+    render(<Alerts alerts={list} />);
+    fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'rate' } });
+    expect(screen.getByText('1 of 3 shown (the newest 3 loaded)')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Device or detail'), { target: { value: 'nobody' } });
+    expect(screen.getByText('No alert matches this filter.')).toBeTruthy();
   });
 
   it('has designed loading, empty and error states', () => {
