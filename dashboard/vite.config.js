@@ -12,5 +12,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.{js,jsx}'],
+    // jsdom has no matchMedia (uPlot reads the pixel ratio through it when loaded) and no canvas: charts say so.
+    setupFiles: ['./src/test-setup.js'],
   },
 });

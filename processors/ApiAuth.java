@@ -36,6 +36,11 @@ public class ApiAuth {
         }
     }
 
+    /** The caller's role (after {@link #require}); kept with what an operator does, such as acknowledging an alert. */
+    public String role(String authorization) {
+        return roleOf(authorization);
+    }
+
     /** GET /whoami: the caller's role (the dashboard shows or hides operator controls by it). */
     public Map<String, Object> whoami(String authorization) {
         String role = roleOf(authorization);

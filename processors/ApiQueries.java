@@ -40,14 +40,18 @@ public class ApiQueries {
         this.commandPublicKey = commandPublicKey;
     }
 
-    public List<Map<String, Object>> devices(long now) {
+    /** Devices by id, paged (PROTOCOL v1.1 §6). */
+    public Map<String, Object> devices(Integer limit, String cursor, long now) {
+        int n = Paging.limit(limit);
+        String[] after = Paging.key("devices", cursor, 1);
+        String from = after == null ? "" : after[0];
         return Tx.read(dataSource, c -> {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Map<String, Object> row : Tx.rows(c, "select device_id, public_key, provisioned_at, last_seen,"
-                    + " trust_score from devices order by device_id")) {
+                    + " trust_score from devices where device_id > ? order by device_id limit ?", from, n + 1)) {
                 out.add(device(row, c, now));
             }
-            return out;
+            return Paging.page("devices", out, n, d -> new Object[] {d.get("device_id")});
         });
     }
 
@@ -64,8 +68,17 @@ public class ApiQueries {
             Map<String, Object> one = device(rows.get(0), c, now);
             one.put("trust_history", Tx.rows(c, "select previous, current_score as trust_score, delta, tx_hash,"
                     + " block_number, recorded_at from trust_history where device_id = ? order by id desc limit 50", deviceId));
-            one.put("commands", Tx.rows(c, "select command_id, action, params, issued_at, decision, trust_score,"
-                    + " threshold from device_commands where device_id = ? order by issued_at desc limit 20", deviceId));
+            List<Map<String, Object>> commands = Tx.rows(c, "select command_id, action, params, issued_at, decision,"
+                    + " trust_score, threshold from device_commands where device_id = ? order by issued_at desc limit 20",
+                    deviceId);
+            for (Map<String, Object> command : commands) {
+                command.put("command_id", String.valueOf(command.get("command_id")));
+                command.put("params", json((String) command.get("params")));
+                // QoS 1: "published" means the broker acknowledged it; PROTOCOL §2 has no acknowledgement from devices.
+                command.put("delivery", "published".equals(command.get("decision")) ? "accepted_by_broker"
+                        : "refused".equals(command.get("decision")) ? "not_sent" : "pending");
+            }
+            one.put("commands", commands);
             return one;
         });
         // The one device's trust and the threshold as the chain says now.
@@ -124,18 +137,27 @@ public class ApiQueries {
         return d;
     }
 
-    public List<Map<String, Object>> logs(String deviceId, Integer limit) {
-        int n = limit(limit);
+    /** Stored logs newest first (by arrival, or by sequence number for one device), paged. */
+    public Map<String, Object> logs(String deviceId, Integer limit, String cursor) {
+        int n = Paging.limit(limit);
         deviceFilter(deviceId);
+        String list = deviceId == null ? "logs" : "logs:" + deviceId;
+        String[] after = Paging.key(list, cursor, 1);
+        long below = after == null ? Long.MAX_VALUE : Paging.longPart(after[0]);
         return Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = deviceId == null
-                    ? Tx.rows(c, "select * from logs order by id desc limit ?", n)
-                    : Tx.rows(c, "select * from logs where device_id = ? order by sequence_no desc limit ?", deviceId, n);
+                    ? Tx.rows(c, "select * from logs where id < ? order by id desc limit ?", below, n + 1)
+                    : Tx.rows(c, "select * from logs where device_id = ? and sequence_no < ? order by sequence_no desc"
+                            + " limit ?", deviceId, below, n + 1);
             List<Map<String, Object>> out = new ArrayList<>(rows.size());
             for (Map<String, Object> row : rows) {
-                out.add(log(row));
+                Map<String, Object> log = log(row);
+                log.put("_key", deviceId == null ? row.get("id") : row.get("sequence_no"));
+                out.add(log);
             }
-            return out;
+            Map<String, Object> page = Paging.page(list, out, n, l -> new Object[] {l.get("_key")});
+            out.forEach(l -> l.remove("_key"));
+            return page;
         });
     }
 
@@ -158,76 +180,24 @@ public class ApiQueries {
         return l;
     }
 
-    public List<Map<String, Object>> securityEvents(String deviceId, String kind, Integer limit) {
-        int n = limit(limit);
+    /** Security events newest first, paged. */
+    public Map<String, Object> securityEvents(String deviceId, String kind, Integer limit, String cursor) {
+        int n = Paging.limit(limit);
         deviceFilter(deviceId);
         String kindWire = kind == null ? null : kindOrBadRequest(kind);
+        String[] after = Paging.key("security-events", cursor, 1);
+        long below = after == null ? Long.MAX_VALUE : Paging.longPart(after[0]);
         return Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select id, kind, device_id, sequence_no, detail, payload,"
                     + " gateway_id, observed_at, tx_hash, attributable, incident_of, incident_count from security_events"
-                    + " where (cast(? as varchar) is null or device_id = ?) and (cast(? as varchar) is null or kind = ?)"
-                    + " order by id desc limit ?", deviceId, deviceId, kindWire, kindWire, n);
+                    + " where id < ? and (cast(? as varchar) is null or device_id = ?)"
+                    + " and (cast(? as varchar) is null or kind = ?) order by id desc limit ?",
+                    below, deviceId, deviceId, kindWire, kindWire, n + 1);
             for (Map<String, Object> row : rows) {
                 row.put("payload", payload(row));
             }
-            return rows;
+            return Paging.page("security-events", rows, n, e -> new Object[] {e.get("id")});
         });
-    }
-
-    /** Security alerts (one per incident, certain, with its count) and ML alerts (with their confidence), newest first. */
-    public List<Map<String, Object>> alerts(String deviceId, Integer limit) {
-        int n = limit(limit);
-        deviceFilter(deviceId);
-        List<Map<String, Object>> out = new ArrayList<>();
-        // One alert per incident (PROTOCOL v1.1 §4): the first event of a device and kind within 60 s, with the count.
-        // Each incident's last event (its end so far): the newest event counted into it, else the first itself.
-        List<Map<String, Object>> heads = Tx.read(dataSource, c -> Tx.rows(c, "select h.id, h.kind, h.device_id,"
-                + " h.sequence_no, h.detail, h.observed_at, h.tx_hash, h.attributable, h.incident_count,"
-                + " coalesce((select max(e.observed_at) from security_events e where e.incident_of = h.id), h.observed_at)"
-                + " as last_observed_at from security_events h"
-                + " where h.incident_of is null and (cast(? as varchar) is null or h.device_id = ?) order by h.id desc limit ?",
-                deviceId, deviceId, n));
-        for (Map<String, Object> event : heads) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("id", "sec-" + event.get("id"));
-            a.put("source", "security");
-            a.put("kind", event.get("kind"));
-            a.put("device_id", event.get("device_id"));
-            a.put("sequence_no", event.get("sequence_no"));
-            a.put("detail", event.get("detail"));
-            a.put("confidence", 1.0);
-            a.put("model", null);
-            a.put("count", event.get("incident_count"));
-            a.put("attributable", event.get("attributable"));
-            a.put("observed_at", event.get("observed_at"));
-            a.put("last_observed_at", event.get("last_observed_at"));
-            a.put("tx_hash", event.get("tx_hash"));
-            out.add(a);
-        }
-        List<Map<String, Object>> ml = Tx.read(dataSource, c -> Tx.rows(c, "select id, device_id, sequence_no, batch_id,"
-                + " leaf_index, confidence, model, detail, observed_at, tx_hash from ml_alerts"
-                + " where (cast(? as varchar) is null or device_id = ?) order by id desc limit ?", deviceId, deviceId, n));
-        for (Map<String, Object> row : ml) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("id", "ml-" + row.get("id"));
-            a.put("source", "ml");
-            a.put("kind", "ml_anomaly");
-            a.put("device_id", row.get("device_id"));
-            a.put("sequence_no", row.get("sequence_no"));
-            a.put("detail", row.get("detail"));
-            a.put("confidence", row.get("confidence"));
-            a.put("model", row.get("model"));
-            a.put("count", 1);
-            a.put("batch_id", String.valueOf(row.get("batch_id")));
-            a.put("leaf_index", row.get("leaf_index"));
-            a.put("observed_at", row.get("observed_at"));
-            a.put("last_observed_at", row.get("observed_at"));
-            a.put("tx_hash", row.get("tx_hash"));
-            out.add(a);
-        }
-        out.sort(java.util.Comparator.comparingLong((Map<String, Object> a) -> ((Number) a.get("observed_at")).longValue())
-                .reversed());
-        return out.size() > n ? new ArrayList<>(out.subList(0, n)) : out;
     }
 
     /** The quarantined payload, decrypted for the reader; rows from before encryption are returned as stored. */
@@ -244,14 +214,19 @@ public class ApiQueries {
         }
     }
 
-    public List<Map<String, Object>> batches(Integer limit) {
-        int n = limit(limit);
+    /** Batches newest first (by arrival, then id), paged. */
+    public Map<String, Object> batches(Integer limit, String cursor) {
+        int n = Paging.limit(limit);
+        String[] after = Paging.key("batches", cursor, 2);
+        long at = after == null ? Long.MAX_VALUE : Paging.longPart(after[0]);
+        UUID id = after == null ? new UUID(0, 0) : uuid(after[1]);
         return Tx.read(dataSource, c -> {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (Map<String, Object> row : Tx.rows(c, "select * from batches order by received_at desc, batch_id limit ?", n)) {
+            for (Map<String, Object> row : Tx.rows(c, "select * from batches where received_at < ?"
+                    + " or (received_at = ? and batch_id > ?) order by received_at desc, batch_id limit ?", at, at, id, n + 1)) {
                 out.add(batch(row));
             }
-            return out;
+            return Paging.page("batches", out, n, b -> new Object[] {b.get("received_at"), b.get("batch_id")});
         });
     }
 
@@ -328,11 +303,53 @@ public class ApiQueries {
             throw new ApiException(404, "no ledger is configured", null);
         }
         try {
-            return ledger.require().transaction(txHash)
+            Map<String, Object> tx = ledger.require().transaction(txHash)
                     .orElseThrow(() -> new ApiException(404, "no transaction " + txHash + " on the ledger", null));
+            name(tx);
+            return tx;
         } catch (IOException e) {
             throw new ApiException(503, "cannot read the ledger node", String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * Names what the chain holds as hashes: a device by the provisioned id whose keccak256 it is, a kind by its
+     * incident kind, and links a batch, an alert or a device to what Vigil stored about it.
+     */
+    @SuppressWarnings("unchecked")
+    private void name(Map<String, Object> tx) {
+        List<Map<String, Object>> events = (List<Map<String, Object>>) tx.get("decoded");
+        if (events == null || events.isEmpty()) {
+            return;
+        }
+        Map<String, String> devices = new java.util.HashMap<>();
+        Tx.read(dataSource, c -> {
+            for (Map<String, Object> row : Tx.rows(c, "select device_id from devices")) {
+                String id = (String) row.get("device_id");
+                devices.put(io.vigil.ledger.LedgerIds.hex(io.vigil.ledger.LedgerIds.name(id)), id);
+            }
+            for (Map<String, Object> e : events) {
+                Map<String, Object> args = (Map<String, Object>) e.get("args");
+                if (args.get("device_hash") != null) {
+                    args.put("device_id", devices.get(args.get("device_hash")));
+                }
+                if (args.get("kind") instanceof Integer k && k >= 0 && k < LedgerOutbox.INCIDENT_KINDS.size()) {
+                    args.put("kind_name", LedgerOutbox.INCIDENT_KINDS.get(k));
+                }
+            }
+            // The alerts this transaction recorded (security incidents and ML alerts carry its hash).
+            List<String> alerts = new ArrayList<>();
+            for (Map<String, Object> row : Tx.rows(c, "select id from security_events where tx_hash = ? and incident_of"
+                    + " is null order by id limit 100", tx.get("tx_hash"))) {
+                alerts.add("sec-" + row.get("id"));
+            }
+            for (Map<String, Object> row : Tx.rows(c, "select id from ml_alerts where tx_hash = ? order by id limit 100",
+                    tx.get("tx_hash"))) {
+                alerts.add("ml-" + row.get("id"));
+            }
+            tx.put("alerts", alerts);
+            return null;
+        });
     }
 
     /** Where the ledger is (node, chain id, contracts, writer), the command threshold and the command key. */
@@ -461,29 +478,19 @@ public class ApiQueries {
         return deviceId != null && DeviceRegistry.DEVICE_ID.matcher(deviceId).matches();
     }
 
-    private static void deviceFilter(String deviceId) {
+    static void deviceFilter(String deviceId) {
         if (deviceId != null && !isDeviceId(deviceId)) {
             throw new ApiException(400, "device_id must match " + DeviceRegistry.DEVICE_ID.pattern(), printable(deviceId));
         }
     }
 
     /** Echoes an identifier back without control characters and at most 64 characters of it. */
-    private static String printable(String text) {
+    static String printable(String text) {
         if (text == null) {
             return "null";
         }
         String clean = text.replaceAll("\\p{Cntrl}", "?");
         return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
-    }
-
-    private static int limit(Integer limit) {
-        if (limit == null) {
-            return 100;
-        }
-        if (limit < 1 || limit > 1000) {
-            throw new ApiException(400, "limit must be between 1 and 1000", limit);
-        }
-        return limit;
     }
 
     private static String kindOrBadRequest(String kind) {

@@ -93,7 +93,8 @@ public class EventStream {
                 send("type", "alert", "id", "ml-" + log.alertId(), "source", "ml", "kind", "ml_anomaly",
                         "device_id", log.packet().deviceId(), "sequence_no", log.packet().sequenceNo(),
                         "detail", log.verdict().detail(), "confidence", log.verdict().score(),
-                        "model", log.verdict().model(), "observed_at", log.storedAt(), "tx_hash", null);
+                        "model", log.verdict().model(), "observed_at", log.storedAt(), "tx_hash", null, "state", "open",
+                        "severity", log.verdict().score() >= 0.95 ? "high" : "medium", "count", 1);
             }
         }
     }
@@ -103,10 +104,17 @@ public class EventStream {
      * event's), so a client that already shows that alert updates its {@code count} instead of adding a row.
      */
     public void securityEvent(long incidentId, int count, boolean attributable, SecurityEvent event) {
-        send("type", "alert", "id", "sec-" + incidentId, "alert_id", incidentId, "source", "security", "confidence", 1.0,
+        send("type", "alert", "id", "sec-" + incidentId, "alert_id", incidentId, "source", "security", "confidence", null,
                 "kind", event.kind().wire(), "device_id", event.deviceId(), "sequence_no", event.sequenceNo(),
                 "detail", event.detail(), "observed_at", event.observedAt(), "count", count,
-                "attributable", attributable, "tx_hash", null);
+                "attributable", attributable, "tx_hash", null, "state", "open",
+                "severity", attributable ? "high" : count >= 10 ? "medium" : "low");
+    }
+
+    /** An alert acknowledged, resolved or reopened by an operator (the console updates every open view). */
+    public void alertState(String alertId, String state, String by, String role, long at) {
+        send("type", "alert_state", "alert_id", alertId, "state", state, "state_by", by, "state_role", role,
+                "state_at", at);
     }
 
     /** A batch anchored on-chain. */

@@ -5,11 +5,13 @@ const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 // Each view at 1440x900 and 390x844, light and dark: no horizontal overflow of the page, and axe-core (WCAG 2.1 A/AA rules) finds
 // no serious or critical violation. The audit's own context bypasses the CSP to inject axe; the app's does not.
-export async function auditViews({ browser, url, token, deviceId, shot, signIn }) {
-  const views = ['live', 'alerts', 'devices', `devices/${encodeURIComponent(deviceId)}`, 'proofs', 'no-such-view'];
+export async function auditViews({ browser, url, token, deviceId, alertId, shot, signIn }) {
+  const device = `devices/${encodeURIComponent(deviceId)}`;
+  const views = ['overview', 'live', 'alerts?state=', `alerts/${alertId}`, 'devices', device, 'batches', 'proofs', 'no-such-view'];
   const ready = {
-    live: 'tr[data-log]', alerts: 'tr[data-alert]', devices: 'tr[data-device-row]', proofs: 'form.proof-form',
-    'no-such-view': '[data-view="not-found"]',
+    overview: '[data-chart="throughput"] canvas', live: 'tr[data-log]', 'alerts?state=': 'tr[data-alert]',
+    [`alerts/${alertId}`]: '[data-trail]', devices: 'tr[data-device-row]', [device]: '[data-chart="temperature"] canvas',
+    batches: '[data-paged="batches"] tr', proofs: 'form.proof-form', 'no-such-view': '[data-view="not-found"]',
   };
   const problems = [];
   const passes = [];
@@ -24,7 +26,7 @@ export async function auditViews({ browser, url, token, deviceId, shot, signIn }
     await signIn(page, token);
     for (const view of views) {
       await page.goto(`${url}/#/${view}`);
-      await page.waitForSelector(ready[view] || '[data-device-detail]', { timeout: 30000 });
+      await page.waitForSelector(ready[view], { timeout: 30000 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       if (overflow > 1) {
         problems.push(`${size} #/${view}: the page is ${overflow} px wider than the screen`);
@@ -45,7 +47,7 @@ export async function auditViews({ browser, url, token, deviceId, shot, signIn }
       for (const v of violations) {
         problems.push(`${size} #/${view}: ${v}`);
       }
-      await shot(page, `10-${size}-${view.replace(/[^a-z-]/g, '_').slice(0, 40)}`);
+      await shot(page, `10-${size}-${view.replace(/[^a-z0-9-]/g, '_').slice(0, 40)}`);
     }
     // The theme follows the system, and the header's toggle switches it (and is remembered).
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);

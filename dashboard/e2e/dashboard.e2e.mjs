@@ -67,10 +67,17 @@ try {
   // A log that was not in the list when it was first drawn arrives over the WebSocket, without a reload.
   await page.waitForFunction((known) => [...document.querySelectorAll('tr[data-log]')].some((r) => !known.includes(r.dataset.log)),
     before, { timeout: 30000 });
-  // A chart per device (a flat line has no height, so polylines are counted rather than waited for as visible).
-  await page.waitForSelector('figure.chart svg');
-  await page.waitForFunction(() => document.querySelectorAll('figure.chart svg polyline').length > 0);
   await shot(page, '02-live');
+
+  step('the overview counts the fleet and charts throughput on a time axis');
+  await page.click('a[href="#/overview"]');
+  await page.waitForSelector('[data-tile="devices"]');
+  await page.waitForSelector('[data-chart="throughput"] canvas');
+  const active = Number(await page.getAttribute('[data-tile="devices"] li.good', 'data-count'));
+  if (!(active > 0)) {
+    throw new Error(`the overview shows ${active} active devices`);
+  }
+  await shot(page, '02-overview');
 
   step('an attack alert appears with its ledger tx link');
   await page.click('a[href="#/alerts"]');
@@ -78,6 +85,7 @@ try {
   await shot(page, '03-alerts');
   await page.click('tr[data-alert] a[data-tx] >> nth=0');
   await page.waitForSelector('[data-tx-status="success"]', { timeout: 30000 });
+  await page.waitForSelector('[data-decoded-events] tr[data-event]');
   await shot(page, '04-transaction');
 
   step('a proof verifies in the browser');
@@ -101,7 +109,37 @@ try {
   if (computed !== onchain || !/^[0-9a-f]{64}$/.test(computed)) {
     throw new Error(`computed ${computed} vs on-chain ${onchain}`);
   }
+  if (!/^[0-9a-f]{64}$/.test(await page.textContent('[data-leaf-hash]'))) {
+    throw new Error('the proof page does not show the leaf hash');
+  }
+  await page.waitForSelector('[data-leaf-input]');
   await shot(page, '05-proof');
+
+  step('a device page charts every metric over time with the trust threshold');
+  await page.goto(`${url}/#/devices`);
+  await page.waitForSelector('tr[data-device-row]');
+  const fleet = await page.$$eval('tr[data-device-row]', (rows) =>
+    rows.map((r) => ({ id: r.dataset.deviceRow, trust: Number(r.querySelector('[data-trust]').dataset.trust),
+      status: r.querySelector('[data-status]').dataset.status })));
+  const target = fleet.find((d) => d.trust >= 90 && d.status === 'active' && d.id !== lowDevice);
+  await page.click('[data-sort="trust_score"]');
+  const sorted = await page.$$eval('tr[data-device-row]', (rows) => rows.map((r) => Number(r.querySelector('[data-trust]').dataset.trust)));
+  if (sorted.some((t, i) => i > 0 && t > sorted[i - 1])) {
+    throw new Error(`sorting by trust gave ${sorted}`);
+  }
+  await page.goto(`${url}/#/devices/${encodeURIComponent(target.id)}`);
+  await page.waitForSelector('[data-series-summary]', { timeout: 30000 });
+  for (const chart of ['temperature', 'cpu_usage', 'battery_level', 'trust']) {
+    await page.waitForSelector(`[data-chart="${chart}"] canvas`);
+  }
+  const points = Number(await page.getAttribute('[data-chart="temperature"]', 'data-points'));
+  if (!(points > 0)) {
+    throw new Error('the temperature chart has no readings');
+  }
+  await page.click('[data-range="15m"]');
+  await page.waitForSelector('[data-range="15m"][aria-pressed="true"]');
+  await page.waitForSelector('[data-paged="logs"] tr');
+  await shot(page, '05-device');
 
   step('a viewer cannot command');
   await page.goto(`${url}/#/devices/${encodeURIComponent(lowDevice)}`);
@@ -123,25 +161,49 @@ try {
   await page.click('header button[data-sign-out]');
   await signIn(page, operator);
   await page.goto(`${url}/#/devices/${encodeURIComponent(lowDevice)}`);
-  await page.waitForSelector('[data-command-form="enabled"]');
+  await page.waitForSelector('[data-command-form="enabled"] [data-below-threshold]');
+  if (!(await page.isDisabled('form.command button[type=submit]'))) {
+    throw new Error('the command form is enabled for a device below the threshold');
+  }
+  await page.check('input[name=override]');
   await page.click('form.command button[type=submit]');
+  await page.click('[data-confirm-send]');
   await page.waitForSelector('[data-decision="refused"]', { timeout: 30000 });
   const refused = await page.textContent('[data-decision]');
   if (!/below the threshold/.test(refused)) {
     throw new Error(`refusal text: ${refused}`);
   }
   await shot(page, '07-command-refused');
-  const healthy = await page.$$eval('tr[data-device-row]', (rows) =>
-    rows.map((r) => ({ id: r.dataset.deviceRow, trust: Number(r.querySelector('[data-trust]').dataset.trust) })));
-  const target = healthy.find((d) => d.trust >= 90 && d.id !== lowDevice);
   await page.goto(`${url}/#/devices/${encodeURIComponent(target.id)}`);
   await page.waitForSelector(`[data-device-detail="${target.id}"] [data-command-form="enabled"]`);
+  await page.selectOption('select[name=action]', 'set_interval');
+  await page.fill('input[name=interval_s]', '10');
   await page.click('form.command button[type=submit]');
+  await page.waitForSelector('[data-confirm]');
+  await page.click('[data-confirm-send]');
   await page.waitForSelector('[data-decision="published"]', { timeout: 30000 });
+  await page.waitForSelector('tr[data-command][data-decision="published"]', { timeout: 30000 });
   await shot(page, '08-command-published');
 
+  step('an operator acknowledges an alert, and the server keeps who and when');
+  await page.goto(`${url}/#/alerts`);
+  await page.waitForSelector('tr[data-alert] [data-ack]', { timeout: 60000 });
+  const alertId = await page.getAttribute('tr[data-alert] [data-ack] >> nth=0', 'data-ack');
+  await page.click(`[data-ack="${alertId}"]`);
+  await page.waitForSelector(`tr[data-alert="${alertId}"][data-alert-state="acknowledged"]`);
+  await page.click(`[data-expand="${alertId}"]`);
+  await page.waitForSelector(`[data-trail="${alertId}"] li`);
+  const stored = await page.evaluate(async ([id, t]) => {
+    const r = await fetch(`/api/v1/alerts/${id}`, { headers: { Authorization: `Bearer ${t}` } });
+    return r.json();
+  }, [alertId, viewer]);
+  if (stored.state !== 'acknowledged' || stored.actions.length !== 1 || stored.actions[0].role !== 'operator') {
+    throw new Error(`the server has ${JSON.stringify(stored)}`);
+  }
+  await shot(page, '08-alert-acknowledged');
+
   step('every view fits a desktop and a phone screen and passes axe-core');
-  await auditViews({ browser, url, token: operator, deviceId: target.id, shot, signIn });
+  await auditViews({ browser, url, token: operator, deviceId: target.id, alertId, shot, signIn });
 
   step('reconnects by itself after a server restart');
   await page.click('a[href="#/live"]');

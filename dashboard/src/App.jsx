@@ -3,15 +3,19 @@ import { createApi } from './api.js';
 import { connectEvents, eventsProtocols, eventsUrl } from './events.js';
 import Login from './Login.jsx';
 import Live from './Live.jsx';
-import Alerts, { mergeAlert } from './Alerts.jsx';
+import Alerts, { AlertDetail } from './Alerts.jsx';
 import Devices from './Devices.jsx';
+import DevicePage from './DevicePage.jsx';
+import Overview from './Overview.jsx';
+import Batch, { Batches } from './Batch.jsx';
 import Proofs from './Proofs.jsx';
 import Transaction from './Transaction.jsx';
 
 export function parseRoute(hash) {
-  const parts = (hash || '').replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  const view = parts[0] || 'live';
-  return { view, args: parts.slice(1) };
+  const [path, query = ''] = (hash || '').replace(/^#\/?/, '').split('?');
+  const parts = path.split('/').map(decodeURIComponent);
+  const view = parts[0] || 'overview';
+  return { view, args: parts.slice(1).filter((a) => a !== ''), query };
 }
 
 function useRoute() {
@@ -25,6 +29,7 @@ function useRoute() {
 }
 
 const MAX_LOGS = 500;
+const MAX_FEED = 500;
 
 function effectiveTheme() {
   const chosen = document.documentElement.dataset.theme;
@@ -55,7 +60,8 @@ function Dashboard({ token, role, onSignOut }) {
   const route = useRoute();
   const [stats, setStats] = useState(null);
   const [logs, setLogs] = useState(null);
-  const [alerts, setAlerts] = useState(null);
+  const [feed, setFeed] = useState([]);
+  const [openAlerts, setOpenAlerts] = useState(0);
   const [devices, setDevices] = useState(null);
   const [errors, setErrors] = useState({});
   const [connection, setConnection] = useState('connecting');
@@ -75,9 +81,9 @@ function Dashboard({ token, role, onSignOut }) {
   );
   const loadAll = useCallback(() => {
     load('stats', '/stats', setStats);
-    load('logs', '/logs?limit=300', setLogs);
-    load('alerts', '/alerts?limit=200', setAlerts);
-    load('devices', '/devices', setDevices);
+    load('logs', '/logs?limit=300', (page) => setLogs(page.items));
+    load('devices', '/devices?limit=1000', (page) => setDevices(page.items));
+    load('overview', '/overview?points=1', (o) => setOpenAlerts(o.open_alerts.high + o.open_alerts.medium + o.open_alerts.low));
     setRefreshKey((k) => k + 1);
   }, [load]);
 
@@ -94,21 +100,28 @@ function Dashboard({ token, role, onSignOut }) {
     loadAll();
     const every = setInterval(() => load('stats', '/stats', setStats), 5000);
     // The fleet list's last seen and status age by themselves: refresh it while the page is open.
-    const fleet = setInterval(() => load('devices', '/devices', setDevices), 10000);
+    const fleet = setInterval(() => {
+      load('devices', '/devices?limit=1000', (page) => setDevices(page.items));
+      load('overview', '/overview?points=1', (o) => setOpenAlerts(o.open_alerts.high + o.open_alerts.medium + o.open_alerts.low));
+    }, 10000);
     return () => {
       clearInterval(every);
       clearInterval(fleet);
     };
   }, [loadAll, load]);
 
+  const feedSeq = useRef(0);
   useEffect(() => {
     const onMessage = (m) => {
       if (m.type === 'log') {
         setLogs((current) => [{ ...m, type: m.packet_type }, ...(current || [])].slice(0, MAX_LOGS));
-      } else if (m.type === 'alert') {
-        setAlerts((current) => mergeAlert(current, m));
-      } else if (m.type === 'incident' && m.alert_id !== null) {
-        setAlerts((current) => (current || []).map((a) => (a.id === m.alert_id ? { ...a, tx_hash: m.tx_hash } : a)));
+      } else if (m.type === 'alert' || m.type === 'alert_state' || m.type === 'incident') {
+        feedSeq.current += 1;
+        const seq = feedSeq.current;
+        setFeed((current) => [...current, { ...m, seq }].slice(-MAX_FEED));
+        if (m.type === 'alert' && m.count === 1) {
+          setOpenAlerts((n) => n + 1);
+        }
       } else if (m.type === 'trust') {
         setDevices((current) => (current || []).map((d) => (d.device_id === m.device_id ? { ...d, trust_score: m.trust_score } : d)));
         setRefreshKey((k) => k + 1);
@@ -125,45 +138,62 @@ function Dashboard({ token, role, onSignOut }) {
   }, [token, loadAll, refreshStatsSoon]);
 
   const nav = [
+    ['overview', 'Overview'],
     ['live', 'Live'],
     ['alerts', 'Alerts'],
     ['devices', 'Devices'],
+    ['batches', 'Batches'],
     ['proofs', 'Proofs'],
   ];
   let view;
   switch (route.view) {
+    case 'overview':
+      view = <Overview api={api} devices={devices} refreshKey={refreshKey} />;
+      break;
     case 'alerts':
-      view = <Alerts alerts={alerts} error={errors.alerts} onRetry={loadAll} />;
+      view = route.args[0]
+        ? (
+          <section data-view="alert">
+            <p className="crumbs"><a href="#/alerts">Alerts</a> / {route.args[0]}</p>
+            <h2>Alert {route.args[0]}</h2>
+            <AlertDetail api={api} id={route.args[0]} role={role} />
+          </section>
+        )
+        : <Alerts key={route.query} api={api} role={role} feed={feed} query={route.query} />;
       break;
     case 'devices':
-      view = (
-        <Devices api={api} devices={devices} error={errors.devices} onRetry={loadAll} role={role} selected={route.args[0]} refreshKey={refreshKey} />
-      );
+      view = route.args[0]
+        ? <DevicePage key={route.args[0]} api={api} deviceId={route.args[0]} role={role} refreshKey={refreshKey} />
+        : <Devices devices={devices} error={errors.devices} onRetry={loadAll} />;
       break;
     case 'proofs':
-      view = <Proofs api={api} device={route.args[0]} sequence={route.args[1]} />;
+      view = <Proofs key={route.args.join('/')} api={api} device={route.args[0]} sequence={route.args[1]} />;
+      break;
+    case 'batches':
+      view = route.args[0] ? <Batch key={route.args[0]} api={api} id={route.args[0]} /> : <Batches api={api} refreshKey={refreshKey} />;
       break;
     case 'tx':
       view = <Transaction api={api} hash={route.args[0]} />;
       break;
     case 'live':
-      view = <Live stats={stats} logs={logs} error={errors.logs} onRetry={loadAll} />;
+      view = <Live stats={stats} statsError={errors.stats} logs={logs} error={errors.logs} onRetry={loadAll} />;
       break;
     default:
       view = (
         <section className="not-found" data-view="not-found">
           <h2>No such view</h2>
           <p>
-            There is no view <code>#/{route.view}</code>. Go to <a href="#/live">Live</a>, <a href="#/alerts">Alerts</a>,{' '}
+            There is no view <code>#/{route.view}</code>. Go to <a href="#/overview">Overview</a>, <a href="#/live">Live</a>,{' '}
+            <a href="#/alerts">Alerts</a>,{' '}
             <a href="#/devices">Devices</a> or <a href="#/proofs">Proofs</a>.
           </p>
         </section>
       );
   }
-  const viewName = (nav.find(([id]) => id === route.view) || [null, route.view === 'tx' ? 'Transaction' : 'Not found'])[1];
-  const openAlerts = alerts ? alerts.length : 0;
+  const viewName = route.view === 'devices' && route.args[0] ? route.args[0]
+    : (nav.find(([id]) => id === route.view) || [null, route.view === 'tx' ? 'Transaction' : 'Not found'])[1];
   useEffect(() => {
-    document.title = `${viewName}${openAlerts ? ` (${openAlerts} alerts)` : ''} · Vigil`;
+    document.title = `${viewName}${openAlerts ? ` (${openAlerts} open alerts)` : ''} · Vigil`;
   }, [viewName, openAlerts]);
   return (
     <div className="app">

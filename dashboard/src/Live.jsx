@@ -1,106 +1,140 @@
-import { State, Sparkline, time, errorText } from './components.jsx';
+// Live: the pipeline's counters, grouped, with rates over the last interval, and the newest stored logs as they arrive.
+import { useEffect, useRef, useState } from 'react';
+import { State, time, errorText } from './components.jsx';
 
-const SECURITY_KINDS = ['replay', 'bad_signature', 'unknown_device', 'schema', 'sanity', 'rate'];
+const SECURITY_KINDS = ['replay', 'bad_signature', 'unknown_device', 'schema', 'sanity', 'rate', 'impersonation'];
 
-export function Counters({ stats }) {
-  if (!stats) {
-    return <State kind="loading">Loading counters…</State>;
+export const GROUPS = [
+  ['Ingest', [['received', 'received'], ['accepted', 'accepted'], ['stored', 'stored'], ['duplicates', 'duplicates dropped']]],
+  ['Ledger', [['batches', 'batches'], ['anchored', 'anchored on-chain']]],
+  ['ML', [['ml_anomalous_logs', 'anomalous logs'], ['ml_alerts', 'ML alerts']]],
+];
+
+/** Per-second rates between two /stats readings. */
+export function rates(previous, current) {
+  if (!previous || !current || current.at <= previous.at) {
+    return {};
   }
-  const items = [
-    ['received', stats.received],
-    ['accepted', stats.accepted],
-    ['stored', stats.stored],
-    ['duplicates', stats.duplicates],
-    ['batches', stats.batches],
-    ['anchored', stats.anchored],
-    ...SECURITY_KINDS.map((k) => [k, stats.security_events ? stats.security_events[k] : 0]),
-  ];
-  return (
-    <div className="counters">
-      {items.map(([name, value]) => (
-        <div className="counter" key={name} data-counter={name}>
-          <span className="value">{value ?? 0}</span>
-          <span className="name">{name.replace('_', ' ')}</span>
-        </div>
-      ))}
-    </div>
-  );
-}
-
-/** Per-device temperature over the recent logs, anomalies (ML label) marked. */
-export function DeviceCharts({ logs }) {
-  const byDevice = new Map();
-  for (const log of [...logs].reverse()) {
-    if (!byDevice.has(log.device_id)) {
-      byDevice.set(log.device_id, []);
+  const seconds = (current.at - previous.at) / 1000;
+  const out = {};
+  for (const [, items] of GROUPS) {
+    for (const [key] of items) {
+      out[key] = Math.max(0, ((current.stats[key] ?? 0) - (previous.stats[key] ?? 0)) / seconds);
     }
-    byDevice.get(log.device_id).push(log);
   }
-  if (byDevice.size === 0) {
-    return <State kind="empty">No logs yet. Devices publishing on iot/logs appear here.</State>;
+  let security = 0;
+  let before = 0;
+  for (const kind of SECURITY_KINDS) {
+    security += current.stats.security_events?.[kind] ?? 0;
+    before += previous.stats.security_events?.[kind] ?? 0;
   }
+  out.security_events = Math.max(0, (security - before) / seconds);
+  return out;
+}
+
+function rateText(r) {
+  if (r === undefined) {
+    return '';
+  }
+  return r >= 10 ? `${Math.round(r)}/s` : `${r.toFixed(1)}/s`;
+}
+
+export function Counters({ stats, error }) {
+  const [readings, setReadings] = useState([]);
+  const last = useRef(null);
+  useEffect(() => {
+    if (stats && stats !== last.current) {
+      last.current = stats;
+      setReadings((r) => [...r.slice(-1), { at: Date.now(), stats }]);
+    }
+  }, [stats]);
+  if (!stats) {
+    return error ? <State kind="error">Counters unavailable: {errorText(error)}</State> : <State kind="loading">Loading counters…</State>;
+  }
+  const r = readings.length === 2 ? rates(readings[0], readings[1]) : {};
+  const security = SECURITY_KINDS.reduce((n, k) => n + (stats.security_events?.[k] ?? 0), 0);
   return (
-    <div className="charts">
-      {[...byDevice.entries()].sort().map(([device, series]) => {
-        // Heartbeats may carry no temperature: the chart shows the readings there are.
-        const recent = series.filter((l) => typeof (l.sensors && l.sensors.temperature) === 'number').slice(-60);
-        const marks = recent.map((l, i) => (l.label === 'anomalous' ? i : -1)).filter((i) => i >= 0);
-        return (
-          <figure className="chart" key={device} data-device={device}>
-            <figcaption>{device}</figcaption>
-            <Sparkline values={recent.map((l) => l.sensors.temperature)} marks={marks} label={`${device} temperature`} />
-            <span className="muted">
-              {recent.length ? `${recent[recent.length - 1].sensors.temperature} °C` : ''}
-            </span>
-          </figure>
-        );
-      })}
-    </div>
+    <>
+      {error && <State kind="error">The counters could not be refreshed: {errorText(error)}. Showing the last reading.</State>}
+      <div className="counter-groups">
+        {GROUPS.map(([group, items]) => (
+          <section className="counter-group" key={group} aria-label={group}>
+            <h3>{group}</h3>
+            <div className="counters">
+              {items.map(([key, label]) => (
+                <div className="counter" key={key} data-counter={key}>
+                  <span className="value">{(stats[key] ?? 0).toLocaleString('en')}</span>
+                  <span className="name">{label}</span>
+                  {r[key] !== undefined && <span className="rate muted">{rateText(r[key])}</span>}
+                </div>
+              ))}
+            </div>
+          </section>
+        ))}
+        <section className="counter-group" aria-label="Security events">
+          <h3>Security events <span className="muted">({security.toLocaleString('en')}{r.security_events !== undefined ? `, ${rateText(r.security_events)}` : ''})</span></h3>
+          <div className="counters">
+            {SECURITY_KINDS.map((k) => (
+              <div className="counter" key={k} data-counter={k}>
+                <span className="value">{(stats.security_events?.[k] ?? 0).toLocaleString('en')}</span>
+                <span className="name">{k === 'rate' ? 'rate limit' : k.replace('_', ' ')}</span>
+              </div>
+            ))}
+          </div>
+        </section>
+      </div>
+    </>
   );
 }
 
-export default function Live({ stats, logs, error, onRetry }) {
+/** A sequence number as the device sent it, digits grouped so that 13-digit values stay readable. */
+export function sequence(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+}
+
+export default function Live({ stats, statsError, logs, error, onRetry }) {
   return (
-    <section>
+    <section data-view="live">
       <h2>Live</h2>
-      <Counters stats={stats} />
-      <h3>Sensors</h3>
-      {logs === null ? <State kind="loading">Loading logs…</State> : <DeviceCharts logs={logs} />}
-      <h3>Logs</h3>
+      <Counters stats={stats} error={statsError} />
+      <h3>Newest logs</h3>
       {error && <State kind="error" onRetry={onRetry}>{errorText(error)}</State>}
       {logs === null && !error && <State kind="loading">Loading logs…</State>}
-      {logs !== null && logs.length === 0 && <State kind="empty">No logs stored yet.</State>}
+      {logs !== null && logs.length === 0 && <State kind="empty">No logs stored yet. Devices publishing on iot/logs appear here.</State>}
       {logs !== null && logs.length > 0 && (
-        <table className="logs">
-          <thead>
-            <tr>
-              <th>device</th>
-              <th>seq</th>
-              <th>type</th>
-              <th>device time</th>
-              <th>temp</th>
-              <th>battery</th>
-              <th>ML</th>
-              <th>proof</th>
-            </tr>
-          </thead>
-          <tbody>
-            {logs.slice(0, 50).map((l) => (
-              <tr key={`${l.device_id}/${l.sequence_no}`} data-log={`${l.device_id}/${l.sequence_no}`}>
-                <td>{l.device_id}</td>
-                <td>{l.sequence_no}</td>
-                <td>{l.type}</td>
-                <td>{time(l.timestamp)}</td>
-                <td>{l.sensors && typeof l.sensors.temperature === 'number' ? l.sensors.temperature : '—'}</td>
-                <td>{l.battery_level}</td>
-                <td>{l.label ? `${l.label} (${Math.round((l.score ?? 0) * 100)}%)` : <span className="muted">not scored</span>}</td>
-                <td>
-                  <a href={`#/proofs/${encodeURIComponent(l.device_id)}/${l.sequence_no}`}>verify</a>
-                </td>
+        <div className="table-scroll">
+          <table className="logs" aria-label="Newest logs">
+            <thead>
+              <tr>
+                <th scope="col">device</th>
+                <th scope="col">sequence</th>
+                <th scope="col">type</th>
+                <th scope="col">device time</th>
+                <th scope="col">temperature</th>
+                <th scope="col">cpu</th>
+                <th scope="col">battery</th>
+                <th scope="col">ML</th>
+                <th scope="col">proof</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {logs.slice(0, 50).map((l) => (
+                <tr key={`${l.device_id}/${l.sequence_no}`} data-log={`${l.device_id}/${l.sequence_no}`}
+                  className={l.label === 'anomalous' ? 'anomalous' : ''}>
+                  <td><a href={`#/devices/${encodeURIComponent(l.device_id)}`}>{l.device_id}</a></td>
+                  <td className="num">{sequence(l.sequence_no)}</td>
+                  <td>{l.type}</td>
+                  <td>{time(l.timestamp)}</td>
+                  <td>{l.sensors && typeof l.sensors.temperature === 'number' ? `${l.sensors.temperature} °C` : '—'}</td>
+                  <td>{l.cpu_usage} %</td>
+                  <td>{l.battery_level} %</td>
+                  <td>{l.label ? `${l.label === 'anomalous' ? '⚠ ' : ''}${l.label} (${Math.round((l.score ?? 0) * 100)} %)` : <span className="muted">not scored</span>}</td>
+                  <td><a href={`#/proofs/${encodeURIComponent(l.device_id)}/${l.sequence_no}`}>verify</a></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { verifyProof } from './merkle.js';
+import { leafHash, toHex, verifyProof } from './merkle.js';
 import { State, TxLink, errorText } from './components.jsx';
 
 export default function Proofs({ api, device, sequence }) {
@@ -14,7 +14,7 @@ export default function Proofs({ api, device, sequence }) {
     setResult(null);
     try {
       const proof = await api.get(`/logs/${encodeURIComponent(d)}/${encodeURIComponent(s)}/proof`);
-      setResult({ proof, check: await verifyProof(proof) });
+      setResult({ proof, check: await verifyProof(proof), leaf: toHex(await leafHash(proof.leaf_input)) });
     } catch (e) {
       setError(e);
     } finally {
@@ -79,6 +79,18 @@ export default function Proofs({ api, device, sequence }) {
             <dd className="hash" data-onchain>{result.check.onchain ?? '—'}</dd>
             <dt>batch</dt>
             <dd>{result.proof.batch_id}</dd>
+            <dt>leaf hash</dt>
+            <dd className="hash" data-leaf-hash>{result.leaf}</dd>
+            <dt>audit path</dt>
+            <dd>
+              {result.proof.audit_path.length === 0 ? 'none (the batch holds one log)' : (
+                <ol className="audit-path" data-audit-path>
+                  {result.proof.audit_path.map((h, i) => <li key={i} className="hash">{h}</li>)}
+                </ol>
+              )}
+            </dd>
+            <dt>the log (leaf input, JCS)</dt>
+            <dd><pre className="leaf-input" data-leaf-input>{JSON.stringify(JSON.parse(result.proof.leaf_input), null, 2)}</pre></dd>
             <dt>anchor</dt>
             <dd>
               <TxLink hash={result.proof.tx_hash} />

@@ -46,23 +46,49 @@ export function TxLink({ hash }) {
   );
 }
 
-/** Values over time as an SVG polyline; points flagged in `marks` are drawn as red dots. */
-export function Sparkline({ values, marks = [], width = 220, height = 48, label, range }) {
-  if (values.length === 0) {
-    return <svg width={width} height={height} aria-label={`${label}: no data`} />;
+/** How long ago, in words ("12 s ago", "3 min ago", "2 h ago", "4 d ago"), from a time in ms. */
+export function ago(ms, now = Date.now()) {
+  if (ms === null || ms === undefined) {
+    return 'never';
   }
-  const min = range ? range[0] : Math.min(...values);
-  const max = range ? range[1] : Math.max(...values);
-  const span = max - min || 1;
-  const x = (i) => (values.length === 1 ? width / 2 : (i * (width - 8)) / (values.length - 1) + 4);
-  const y = (v) => height - 4 - ((v - min) * (height - 8)) / span;
-  const points = values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) {
+    return `${s} s ago`;
+  }
+  if (s < 3600) {
+    return `${Math.round(s / 60)} min ago`;
+  }
+  if (s < 86400) {
+    return `${Math.round(s / 3600)} h ago`;
+  }
+  return `${Math.round(s / 86400)} d ago`;
+}
+
+/** A duration in words from ms: "800 ms", "12 s", "3 min 5 s", "2 h 4 min". */
+export function duration(ms) {
+  if (ms === null || ms === undefined) {
+    return '—';
+  }
+  const a = Math.abs(ms);
+  if (a < 1000) {
+    return `${Math.round(ms)} ms`;
+  }
+  if (a < 60_000) {
+    return `${(ms / 1000).toFixed(a < 10_000 ? 1 : 0)} s`;
+  }
+  if (a < 3600_000) {
+    return `${Math.floor(a / 60_000)} min ${Math.round((a % 60_000) / 1000)} s`;
+  }
+  return `${Math.floor(a / 3600_000)} h ${Math.round((a % 3600_000) / 60_000)} min`;
+}
+
+const SEVERITY = { high: '▲ high', medium: '◆ medium', low: '● low' };
+
+/** Severity as a symbol, a word and a colour, so colour is never the only signal. */
+export function severityBadge(severity) {
   return (
-    <svg width={width} height={height} role="img" aria-label={label}>
-      <polyline fill="none" stroke="currentColor" strokeWidth="1.5" points={points} />
-      {marks.map((i) => (
-        <circle key={i} className="anomaly" cx={x(i)} cy={y(values[i])} r="3.5" data-anomaly="true" />
-      ))}
-    </svg>
+    <span className={`severity severity-${severity}`} data-severity={severity}>
+      {SEVERITY[severity] || severity}
+    </span>
   );
 }

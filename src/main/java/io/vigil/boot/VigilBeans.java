@@ -98,6 +98,9 @@ public class VigilBeans implements CamelConfiguration {
                 prop(p, "vigil.command.topic-prefix"));
         registry.bind("deviceCommands", commands);
         registry.bind("apiQueries", new ApiQueries(dataSource, ledger, commands.publicKey(), cipher));
+        registry.bind("alertQueries", new io.vigil.processors.AlertQueries(dataSource, events));
+        registry.bind("seriesQueries", new io.vigil.processors.SeriesQueries(dataSource,
+                intProp(p, "vigil.ledger.command-threshold")));
         if (ledger != null) {
             registry.bind("ledgerWriter", new LedgerWriter(dataSource, ledger, events, intProp(p, "vigil.ledger.max-per-tx"),
                     Long.parseLong(prop(p, "vigil.ledger.backoff-initial-ms")),

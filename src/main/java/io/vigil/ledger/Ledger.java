@@ -187,7 +187,47 @@ public final class Ledger implements AutoCloseable {
                 : to.equalsIgnoreCase(info.deviceTrust()) ? "DeviceTrust" : null);
         tx.put("gas_used", r.getGasUsed().longValueExact());
         tx.put("events", counts.entrySet().stream().map(e -> e.getValue() + " × " + e.getKey()).toList());
+        tx.put("decoded", decoded(r));
         return Optional.of(tx);
+    }
+
+    /**
+     * The transaction's events with their arguments, decoded by the generated wrappers: ids as the contract holds
+     * them (a batch's UUID bytes; a device's keccak256 hash, {@code device_hash}), kinds as their index.
+     */
+    private List<java.util.Map<String, Object>> decoded(TransactionReceipt r) {
+        List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        for (var e : audit.getBatchAnchoredEvents(r)) {
+            java.nio.ByteBuffer id = java.nio.ByteBuffer.wrap(e.batchId);
+            out.add(event("BatchAnchored", "batch_id", new java.util.UUID(id.getLong(), id.getLong()).toString(),
+                    "batch_hash", LedgerIds.hex(e.batchHash), "log_count", e.logCount.longValueExact(),
+                    "max_anomaly_score", e.maxAnomalyScore.longValueExact(), "timestamp", e.timestamp.longValueExact()));
+        }
+        for (var e : audit.getIncidentEvents(r)) {
+            out.add(event("Incident", "device_hash", LedgerIds.hex(e.deviceId), "kind", e.kind.intValueExact(),
+                    "anomaly_score", e.anomalyScore.longValueExact(), "batch_hash", LedgerIds.hex(e.batchHash),
+                    "timestamp", e.timestamp.longValueExact()));
+        }
+        for (var e : audit.getIncidentCountedEvents(r)) {
+            out.add(event("IncidentCounted", "device_hash", LedgerIds.hex(e.deviceId), "kind", e.kind.intValueExact(),
+                    "count", e.count.longValueExact(), "timestamp", e.timestamp.longValueExact()));
+        }
+        for (var e : trust.getTrustChangedEvents(r)) {
+            out.add(event("TrustChanged", "device_hash", LedgerIds.hex(e.deviceId), "previous", e.previous.longValueExact(),
+                    "current", e.current.longValueExact(), "delta", e.delta.longValueExact()));
+        }
+        return out;
+    }
+
+    private static java.util.Map<String, Object> event(String name, Object... args) {
+        java.util.Map<String, Object> a = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            a.put((String) args[i], args[i + 1]);
+        }
+        java.util.Map<String, Object> e = new java.util.LinkedHashMap<>();
+        e.put("event", name);
+        e.put("args", a);
+        return e;
     }
 
     public long blockNumber() throws IOException {

@@ -178,15 +178,21 @@ public final class LoadGenerator {
 
         List<Long> latencies = new ArrayList<>(messages);
         for (SimDevice device : devices) {
-            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(api + "/logs?device_id="
-                    + device.id() + "&limit=1000")).header("Authorization", viewer).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            for (JsonNode log : CanonicalJson.STRICT.readTree(r.body())) {
-                Long sent = publishedAt.get(log.get("device_id").asText() + "/" + log.get("sequence_no").asLong());
-                if (sent != null) {
-                    latencies.add(log.get("stored_at").asLong() - sent);
+            // Every stored log of the device, page by page (PROTOCOL v1.1 §6).
+            String cursor = null;
+            do {
+                HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(api + "/logs?device_id="
+                        + device.id() + "&limit=1000" + (cursor == null ? "" : "&cursor=" + cursor)))
+                        .header("Authorization", viewer).build(), HttpResponse.BodyHandlers.ofInputStream());
+                JsonNode page = CanonicalJson.STRICT.readTree(r.body());
+                for (JsonNode log : page.path("items")) {
+                    Long sent = publishedAt.get(log.get("device_id").asText() + "/" + log.get("sequence_no").asLong());
+                    if (sent != null) {
+                        latencies.add(log.get("stored_at").asLong() - sent);
+                    }
                 }
-            }
+                cursor = page.path("next_cursor").isTextual() ? page.get("next_cursor").asText() : null;
+            } while (cursor != null);
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.printf("stored %d of %d (%s)%n", storedCount, messages, storedCount == messages ? "none lost" : "MISSING "

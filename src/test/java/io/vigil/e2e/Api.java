@@ -114,6 +114,29 @@ final class Api {
         return answer.json();
     }
 
+    /** The first page of a list (PROTOCOL v1.1 §6: {"items": [...], "next_cursor": ...}): its items. */
+    JsonNode items(String path) throws Exception {
+        JsonNode page = viewer(path);
+        if (!page.has("items") || !page.has("next_cursor")) {
+            throw new AssertionError("GET " + path + " is not a page of items: " + page);
+        }
+        return page.get("items");
+    }
+
+    /** Every item of a list, following next_cursor from page to page. */
+    com.fasterxml.jackson.databind.node.ArrayNode all(String path) throws Exception {
+        com.fasterxml.jackson.databind.node.ArrayNode all = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        String next = path;
+        while (next != null) {
+            JsonNode page = viewer(next);
+            page.get("items").forEach(all::add);
+            JsonNode cursor = page.get("next_cursor");
+            next = cursor == null || cursor.isNull() ? null
+                    : path + (path.contains("?") ? "&" : "?") + "cursor=" + cursor.asText();
+        }
+        return all;
+    }
+
     /** A plain GET with extra request headers (name, value, ...), the raw response. */
     HttpResponse<byte[]> raw(String path, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));

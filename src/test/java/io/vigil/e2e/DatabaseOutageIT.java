@@ -135,7 +135,7 @@ class DatabaseOutageIT {
 
     private static List<Long> sequences(Api api, String device) throws Exception {
         List<Long> seqs = new ArrayList<>();
-        api.viewer("/api/v1/logs?device_id=" + device + "&limit=1000").forEach(l -> seqs.add(l.get("sequence_no").asLong()));
+        api.items("/api/v1/logs?device_id=" + device + "&limit=1000").forEach(l -> seqs.add(l.get("sequence_no").asLong()));
         return seqs;
     }
 

@@ -120,27 +120,27 @@ class EmbeddedBrokerSecurityIT {
         }
         // Each refusal is a security event for the id it named, and none of them costs trust (§1a).
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode events = api.viewer("/api/v1/security-events?device_id=" + A);
+            JsonNode events = api.items("/api/v1/security-events?device_id=" + A);
             assertThat(events).extracting(e -> e.get("kind").asText()).containsOnly("bad_signature").hasSize(3);
-            assertThat(api.viewer("/api/v1/security-events?device_id=sec-rogue")).extracting(e -> e.get("kind").asText())
+            assertThat(api.items("/api/v1/security-events?device_id=sec-rogue")).extracting(e -> e.get("kind").asText())
                     .containsExactly("unknown_device");
-            assertThat(api.viewer("/api/v1/security-events?kind=unknown_device").toString())
+            assertThat(api.items("/api/v1/security-events?kind=unknown_device").toString())
                     .contains("without credentials");
         });
         // The three bad credentials of A within 60 s are one incident with its count.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode alerts = api.viewer("/api/v1/alerts?device_id=" + A);
+            JsonNode alerts = api.items("/api/v1/alerts?device_id=" + A);
             assertThat(alerts).hasSize(1);
             assertThat(alerts.get(0).get("count").asInt()).isEqualTo(3);
             assertThat(alerts.get(0).get("attributable").asBoolean()).isFalse();
         });
-        assertThat(api.viewer("/api/v1/logs?device_id=" + A).size()).isZero();
+        assertThat(api.items("/api/v1/logs?device_id=" + A).size()).isZero();
         // A device's own fresh credential is accepted: the packet is stored.
         Run ok = mosquitto("mosquitto_pub", "-t", "iot/logs", "-q", "1", "-u", A, "-P",
                 password(A, A, System.currentTimeMillis()), "-m", SignedPackets.signed(A, 0, now, 20));
         assertThat(ok.exit()).as(ok.output()).isZero();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(api.viewer("/api/v1/logs?device_id=" + A).size()).isEqualTo(1));
+                assertThat(api.items("/api/v1/logs?device_id=" + A).size()).isEqualTo(1));
     }
 
     @Test
@@ -195,15 +195,15 @@ class EmbeddedBrokerSecurityIT {
             }
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(api.viewer("/api/v1/logs?device_id=" + A + "&limit=1000").size()).isEqualTo(VALID);
-            assertThat(api.viewer("/api/v1/security-events?device_id=" + C + "&limit=1000").size()).isEqualTo(40);
+            assertThat(api.items("/api/v1/logs?device_id=" + A + "&limit=1000").size()).isEqualTo(VALID);
+            assertThat(api.items("/api/v1/security-events?device_id=" + C + "&limit=1000").size()).isEqualTo(40);
         });
-        JsonNode alertsC = api.viewer("/api/v1/alerts?device_id=" + C);
+        JsonNode alertsC = api.items("/api/v1/alerts?device_id=" + C);
         assertThat(alertsC).as("a flood is one incident with its count").hasSize(1);
         assertThat(alertsC.get(0).get("count").asInt()).isEqualTo(40);
-        assertThat(api.viewer("/api/v1/logs?device_id=" + C).size()).isZero();
+        assertThat(api.items("/api/v1/logs?device_id=" + C).size()).isZero();
         Long sequences = java.util.stream.StreamSupport.stream(
-                api.viewer("/api/v1/logs?device_id=" + A + "&limit=1000").spliterator(), false)
+                api.items("/api/v1/logs?device_id=" + A + "&limit=1000").spliterator(), false)
                 .map(l -> l.get("sequence_no").asLong()).distinct().count();
         assertThat(sequences).as("each valid log once").isEqualTo(VALID);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -219,12 +219,12 @@ class EmbeddedBrokerSecurityIT {
             a.publish(SignedPackets.signed(B, 1, now, 20)); // validly signed by B, sent on A's login
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(api.viewer("/api/v1/security-events?kind=impersonation").get(0).get("device_id").asText())
+            assertThat(api.items("/api/v1/security-events?kind=impersonation").get(0).get("device_id").asText())
                     .isEqualTo(A);
             assertThat(chain.trustOf(A)).isEqualTo(80);
         });
         assertThat(chain.trustOf(B)).isEqualTo(100);
-        assertThat(api.viewer("/api/v1/logs?device_id=" + B).size()).isZero();
+        assertThat(api.items("/api/v1/logs?device_id=" + B).size()).isZero();
     }
 
     private ObjectNode batch(List<String> logs) throws Exception {
@@ -279,14 +279,14 @@ class EmbeddedBrokerSecurityIT {
             }
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(api.viewer("/api/v1/logs?device_id=" + A + "&limit=1000").size()).isEqualTo(VALID + 6));
+                assertThat(api.items("/api/v1/logs?device_id=" + A + "&limit=1000").size()).isEqualTo(VALID + 6));
         // One +1 for the one heartbeat, however often it is posted.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(chain.trustOf(A)).isEqualTo(81));
-        for (JsonNode b : api.viewer("/api/v1/batches?limit=1000")) {
+        for (JsonNode b : api.items("/api/v1/batches?limit=1000")) {
             JsonNode v = api.viewer("/api/v1/batches/" + b.get("batch_id").asText() + "/verify");
             assertThat(v.get("recomputed_hash").asText()).as(v.toString()).isEqualTo(b.get("batch_hash").asText());
         }
-        assertThat(api.viewer("/api/v1/security-events?kind=replay&device_id=" + A).size()).isEqualTo(1);
+        assertThat(api.items("/api/v1/security-events?kind=replay&device_id=" + A).size()).isEqualTo(1);
     }
 
     @Test

@@ -104,7 +104,7 @@ class FaultsIT {
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
                 assertThat(api.viewer("/api/v1/stats").get("stored").asLong()).isEqualTo((long) devices * perDevice));
         for (int d = 0; d < devices; d++) {
-            JsonNode logs = api.viewer("/api/v1/logs?device_id=" + device(d) + "&limit=1000");
+            JsonNode logs = api.items("/api/v1/logs?device_id=" + device(d) + "&limit=1000");
             Set<Long> sequences = new HashSet<>();
             logs.forEach(l -> sequences.add(l.get("sequence_no").asLong()));
             assertThat(logs.size()).as(device(d)).isEqualTo(perDevice);
@@ -146,7 +146,7 @@ class FaultsIT {
 
             assertExactlyOnce(api, devices, perDevice);
             Set<String> gateways = new HashSet<>();
-            api.viewer("/api/v1/batches?limit=1000").forEach(batch -> gateways.add(batch.get("gateway_id").asText()));
+            api.items("/api/v1/batches?limit=1000").forEach(batch -> gateways.add(batch.get("gateway_id").asText()));
             assertThat(gateways).as("the shared subscription spread the stream").containsExactlyInAnyOrder("gw-a", "gw-b");
         }
     }
@@ -162,7 +162,7 @@ class FaultsIT {
                 VigilProcess gw = gateway(dir.resolve("gw"), "gw-1", db, broker, server).startWithoutHttp()) {
             Api api = server.api();
             provision(api, devices);
-            await().atMost(Duration.ofSeconds(30)).until(() -> api.viewer("/api/v1/devices").size() == devices);
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.items("/api/v1/devices").size() == devices);
             server.stop();
             long downSince = System.nanoTime();
             AtomicLong published = new AtomicLong();

@@ -71,7 +71,7 @@ abstract class HostileInputContract {
                 assertThat(events).as("one security event per hostile packet").isEqualTo(hostile.size());
                 assertThat(stats.get("stored").asLong()).isEqualTo(VALID);
             });
-            JsonNode logs = api.viewer("/api/v1/logs?device_id=" + DEVICE + "&limit=1000");
+            JsonNode logs = api.items("/api/v1/logs?device_id=" + DEVICE + "&limit=1000");
             assertThat(logs.size()).isEqualTo(VALID);
             assertThat(api.healthStatus()).isEqualTo(200);
             JsonNode kinds = api.viewer("/api/v1/stats").get("security_events");

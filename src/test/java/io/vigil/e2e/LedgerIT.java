@@ -96,8 +96,8 @@ class LedgerIT {
     @Order(1)
     void every_stored_batch_root_is_on_chain_under_its_batch_id() throws Exception {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(api.viewer("/api/v1/logs?device_id=" + HEALTHY + "&limit=1000").size()).isEqualTo(TELEMETRY);
-            JsonNode batches = api.viewer("/api/v1/batches?limit=1000");
+            assertThat(api.items("/api/v1/logs?device_id=" + HEALTHY + "&limit=1000").size()).isEqualTo(TELEMETRY);
+            JsonNode batches = api.items("/api/v1/batches?limit=1000");
             assertThat(batches.size()).isGreaterThanOrEqualTo(3);
             for (JsonNode batch : batches) {
                 assertThat(chain.batchRoot(batch.get("batch_id").asText())).as(batch.toString())
@@ -105,7 +105,7 @@ class LedgerIT {
             }
         });
         // And the API's verify agrees, with the anchor's receipt read back from the chain.
-        for (JsonNode batch : api.viewer("/api/v1/batches?limit=1000")) {
+        for (JsonNode batch : api.items("/api/v1/batches?limit=1000")) {
             JsonNode v = api.viewer("/api/v1/batches/" + batch.get("batch_id").asText() + "/verify");
             assertThat(v.get("verified").asBoolean()).as(v.toString()).isTrue();
             assertThat(v.get("onchain_hash").asText()).isEqualTo(batch.get("batch_hash").asText());
@@ -131,7 +131,7 @@ class LedgerIT {
         assertThat(chain.incidentKinds(HEALTHY)).isEmpty();
         // The alerts carry the incident's transaction and count.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode alerts = api.viewer("/api/v1/alerts?device_id=" + DISTRUSTED);
+            JsonNode alerts = api.items("/api/v1/alerts?device_id=" + DISTRUSTED);
             assertThat(alerts.size()).isEqualTo(3);
             alerts.forEach(a -> assertThat(a.get("tx_hash").asText()).startsWith("0x"));
             assertThat(alerts).extracting(a -> a.get("kind").asText() + ":" + a.get("count").asInt()
@@ -140,14 +140,14 @@ class LedgerIT {
             // An incident has a start and an end so far.
             alerts.forEach(a -> assertThat(a.get("last_observed_at").asLong()).isGreaterThanOrEqualTo(
                     a.get("observed_at").asLong()));
-            JsonNode forged = api.viewer("/api/v1/alerts?device_id=" + FORGED);
+            JsonNode forged = api.items("/api/v1/alerts?device_id=" + FORGED);
             assertThat(forged).extracting(a -> a.get("kind").asText() + ":" + a.get("count").asInt()
                     + ":" + a.get("attributable").asBoolean())
                     .containsExactlyInAnyOrder("bad_signature:3:false", "sanity:1:true");
         });
         // The valid packet and the flood's 20 within the limit are stored, each once.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(api.viewer("/api/v1/logs?device_id=" + DISTRUSTED + "&limit=1000").size()).isEqualTo(21));
+                assertThat(api.items("/api/v1/logs?device_id=" + DISTRUSTED + "&limit=1000").size()).isEqualTo(21));
     }
 
     @Test
@@ -260,11 +260,11 @@ class LedgerIT {
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
             long restarted = Long.parseLong(Files.readString(dataDir.resolve("ledger").resolve("ganache.pid")).trim());
             assertThat(restarted).isNotEqualTo(pid);
-            assertThat(api.viewer("/api/v1/logs?device_id=" + HEALTHY + "&limit=1000").size()).isEqualTo(TELEMETRY + 10);
+            assertThat(api.items("/api/v1/logs?device_id=" + HEALTHY + "&limit=1000").size()).isEqualTo(TELEMETRY + 10);
             JsonNode stats = api.viewer("/api/v1/stats");
             assertThat(stats.get("anchored").asLong()).isEqualTo(stats.get("batches").asLong());
         });
-        for (JsonNode batch : api.viewer("/api/v1/batches?limit=1000")) {
+        for (JsonNode batch : api.items("/api/v1/batches?limit=1000")) {
             assertThat(chain.batchRoot(batch.get("batch_id").asText())).as(batch.toString())
                     .contains(batch.get("batch_hash").asText());
         }

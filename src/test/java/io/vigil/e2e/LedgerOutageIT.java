@@ -76,7 +76,7 @@ class LedgerOutageIT {
                 await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                     JsonNode stats = api.viewer("/api/v1/stats");
                     assertThat(stats.get("anchored").asLong()).isEqualTo(stats.get("batches").asLong());
-                    for (JsonNode batch : api.viewer("/api/v1/batches?limit=1000")) {
+                    for (JsonNode batch : api.items("/api/v1/batches?limit=1000")) {
                         assertThat(chain.batchRoot(batch.get("batch_id").asText()))
                                 .contains(batch.get("batch_hash").asText());
                     }

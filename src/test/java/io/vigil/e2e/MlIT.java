@@ -102,8 +102,8 @@ class MlIT {
     @Order(1)
     void every_log_carries_a_verdict_and_the_attack_packets_alone_are_anomalous() throws Exception {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(api.viewer("/api/v1/logs?device_id=" + SENSOR + "&limit=1000").size()).isEqualTo(published));
-        JsonNode logs = api.viewer("/api/v1/logs?device_id=" + SENSOR + "&limit=1000");
+                assertThat(api.items("/api/v1/logs?device_id=" + SENSOR + "&limit=1000").size()).isEqualTo(published));
+        JsonNode logs = api.items("/api/v1/logs?device_id=" + SENSOR + "&limit=1000");
         Set<Long> anomalous = new TreeSet<>();
         List<JsonNode> falseAlarms = new ArrayList<>();
         for (JsonNode log : logs) {
@@ -138,7 +138,7 @@ class MlIT {
     void each_attack_packet_is_an_ml_alert_recorded_on_chain_without_costing_trust() throws Exception {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             List<Long> alerted = new ArrayList<>();
-            for (JsonNode a : api.viewer("/api/v1/alerts?device_id=" + SENSOR + "&limit=100")) {
+            for (JsonNode a : api.items("/api/v1/alerts?device_id=" + SENSOR + "&limit=100")) {
                 assertThat(a.get("source").asText()).isEqualTo("ml");
                 assertThat(a.get("kind").asText()).isEqualTo("ml_anomaly");
                 assertThat(a.get("confidence").asDouble()).isGreaterThanOrEqualTo(0.8);
@@ -153,7 +153,7 @@ class MlIT {
         assertThat(chain.incidentKinds(SENSOR)).hasSize(attacks.size()).containsOnly(ML_ANOMALY);
         assertThat(chain.trustOf(SENSOR)).as("an ML verdict costs no trust").isEqualTo(100);
         JsonNode spike = null;
-        for (JsonNode a : api.viewer("/api/v1/alerts?device_id=" + SENSOR + "&limit=100")) {
+        for (JsonNode a : api.items("/api/v1/alerts?device_id=" + SENSOR + "&limit=100")) {
             if (a.get("detail").asText().contains("temperature 95.0")) {
                 spike = a;
             }
@@ -195,7 +195,7 @@ class MlIT {
         // The context and forest were restored, not started afresh: learning continues from where it was.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(api.viewer("/api/v1/devices/" + SENSOR)
                 .get("ml").get("packets_learned").asInt()).isEqualTo(before + 30));
-        JsonNode logs = api.viewer("/api/v1/logs?device_id=" + SENSOR + "&limit=30");
+        JsonNode logs = api.items("/api/v1/logs?device_id=" + SENSOR + "&limit=30");
         for (JsonNode log : logs) {
             assertThat(log.get("label").asText()).as("after the restart, seq %s", log.get("sequence_no"))
                     .isEqualTo("normal");

@@ -112,14 +112,14 @@ class MosquittoRightsIT {
                 }
             }
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(api.viewer("/api/v1/logs?device_id=" + DEVICE + "&limit=100").size()).isEqualTo(10));
+                    assertThat(api.items("/api/v1/logs?device_id=" + DEVICE + "&limit=100").size()).isEqualTo(10));
 
             // The other device's packet is stored too: it crossed the broker while the spy listened.
             try (Devices other = new Devices(broker.url(), "iot/logs", null, new MqttLogin(OTHER, otherPassword))) {
                 other.publish(SignedPackets.signed(OTHER, 1, System.currentTimeMillis(), 20));
             }
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(api.viewer("/api/v1/logs?device_id=" + OTHER + "&limit=100").size()).isEqualTo(1));
+                    assertThat(api.items("/api/v1/logs?device_id=" + OTHER + "&limit=100").size()).isEqualTo(1));
             assertThat(api.post("/api/v1/devices/" + OTHER + "/commands", "it-operator-token",
                     "{\"action\":\"reboot\"}").status()).isEqualTo(202);
 

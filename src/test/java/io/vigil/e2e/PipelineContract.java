@@ -105,13 +105,13 @@ abstract class PipelineContract {
     void every_valid_log_is_stored_exactly_once_and_duplicates_are_only_counted() throws Exception {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             JsonNode stats = api.viewer("/api/v1/stats");
-            assertThat(api.viewer("/api/v1/logs?device_id=it-flooder&limit=1000").size()).isEqualTo(20);
+            assertThat(api.items("/api/v1/logs?device_id=it-flooder&limit=1000").size()).isEqualTo(20);
             assertThat(stats.get("stored").asLong()).isEqualTo(DEVICES.length * PER_DEVICE + 20);
             assertThat(stats.get("security_events").get("rate").asLong()).isEqualTo(10);
             assertThat(stats.get("duplicates").asLong()).isEqualTo(DUPLICATES);
         });
         for (String device : DEVICES) {
-            JsonNode logs = api.viewer("/api/v1/logs?device_id=" + device + "&limit=1000");
+            JsonNode logs = api.items("/api/v1/logs?device_id=" + device + "&limit=1000");
             Set<Long> sequences = new HashSet<>();
             logs.forEach(l -> sequences.add(l.get("sequence_no").asLong()));
             assertThat(logs.size()).as(device).isEqualTo(PER_DEVICE);
@@ -133,21 +133,21 @@ abstract class PipelineContract {
             assertThat(kindCount("replay")).isEqualTo(1);
             assertThat(kindCount("rate")).isEqualTo(10);
         });
-        JsonNode replay = api.viewer("/api/v1/security-events?kind=replay").get(0);
+        JsonNode replay = api.items("/api/v1/security-events?kind=replay").get(0);
         assertThat(replay.get("device_id").asText()).isEqualTo("it-dev-03");
         assertThat(replay.get("sequence_no").asLong()).isEqualTo(1000);
         assertThat(replay.get("payload").asText()).contains("99.9");
-        JsonNode unknown = api.viewer("/api/v1/security-events?kind=unknown_device").get(0);
+        JsonNode unknown = api.items("/api/v1/security-events?kind=unknown_device").get(0);
         assertThat(unknown.get("detail").asText()).contains("it-rogue");
-        JsonNode alerts = api.viewer("/api/v1/alerts?device_id=it-dev-03");
+        JsonNode alerts = api.items("/api/v1/alerts?device_id=it-dev-03");
         assertThat(alerts).anySatisfy(a -> assertThat(a.get("kind").asText()).isEqualTo("replay"));
-        assertThat(api.viewer("/api/v1/logs?device_id=it-rogue").size()).isZero();
+        assertThat(api.items("/api/v1/logs?device_id=it-rogue").size()).isZero();
     }
 
     @Test
     @Order(3)
     void every_batch_hash_verifies_and_a_log_proof_recomputes_its_root() throws Exception {
-        JsonNode batches = api.viewer("/api/v1/batches?limit=1000");
+        JsonNode batches = api.items("/api/v1/batches?limit=1000");
         assertThat(batches.size()).isGreaterThanOrEqualTo(DEVICES.length * PER_DEVICE / 8);
         // Each batch is anchored on the dev chain shortly after it is stored; verify reads that root back.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -278,5 +278,126 @@ abstract class PipelineContract {
         try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip.body()))) {
             assertThat(in.readAllBytes()).isEqualTo(plain.body());
         }
+    }
+
+    @Test
+    @Order(9)
+    void every_list_pages_with_next_cursor_to_its_end_without_gaps_or_repeats() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(api.viewer("/api/v1/stats").get("stored").asLong()).isEqualTo(DEVICES.length * PER_DEVICE + 20));
+        for (String list : List.of("/api/v1/logs?", "/api/v1/logs?device_id=it-dev-02&", "/api/v1/security-events?",
+                "/api/v1/security-events?kind=rate&", "/api/v1/alerts?", "/api/v1/batches?", "/api/v1/devices?")) {
+            List<String> whole = identities(api.items(list + "limit=1000"));
+            assertThat(whole.size()).as(list).isGreaterThan(2);
+            List<String> paged = identities(api.all(list + "limit=2"));
+            assertThat(paged).as(list + " read 2 at a time").isEqualTo(whole);
+        }
+        assertThat(api.all("/api/v1/logs?limit=5")).hasSize(DEVICES.length * PER_DEVICE + 20);
+        JsonNode first = api.viewer("/api/v1/logs?limit=1");
+        assertThat(first.get("next_cursor").asText()).isNotBlank();
+        assertThat(api.viewer("/api/v1/logs?device_id=it-flooder&limit=1000").get("next_cursor").isNull()).isTrue();
+        // A cursor belongs to its list; anything else is a clear 400.
+        for (String bad : List.of("/api/v1/security-events?cursor=" + first.get("next_cursor").asText(),
+                "/api/v1/logs?cursor=%00%27", "/api/v1/alerts?cursor=bm90LWEtY3Vyc29y", "/api/v1/alerts?severity=urgent",
+                "/api/v1/alerts?state=closed", "/api/v1/alerts?since=yesterday")) {
+            Api.Answer answer = api.get(bad, VIEWER);
+            assertThat(answer.status()).as(bad).isEqualTo(400);
+            assertThat(answer.json().get("error").asText()).as(bad).isNotBlank();
+        }
+    }
+
+    /** What identifies each item of a list: its id, batch id, device, or device and sequence number. */
+    private static List<String> identities(JsonNode items) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode item : items) {
+            ids.add(item.has("id") ? item.get("id").asText() : item.has("sequence_no") && item.has("sig")
+                    ? item.get("device_id").asText() + "/" + item.get("sequence_no").asText()
+                    : item.has("batch_hash") ? item.get("batch_id").asText() : item.get("device_id").asText());
+        }
+        return ids;
+    }
+
+    @Test
+    @Order(10)
+    void alerts_filter_by_kind_source_severity_and_time_and_an_operator_acknowledges_with_an_audit_trail() throws Exception {
+        JsonNode rate = api.items("/api/v1/alerts?kind=rate");
+        assertThat(rate).hasSize(1);
+        JsonNode incident = rate.get(0);
+        assertThat(incident.get("count").asInt()).isEqualTo(10);
+        assertThat(incident.get("attributable").asBoolean()).isTrue();
+        assertThat(incident.get("severity").asText()).isEqualTo("high");
+        assertThat(incident.get("state").asText()).isEqualTo("open");
+        assertThat(api.items("/api/v1/alerts?source=ml&kind=rate")).isEmpty();
+        assertThat(api.items("/api/v1/alerts?severity=high")).extracting(a -> a.get("severity").asText()).containsOnly("high");
+        long at = incident.get("observed_at").asLong();
+        assertThat(api.items("/api/v1/alerts?kind=rate&since=" + (at + 1))).isEmpty();
+        assertThat(api.items("/api/v1/alerts?kind=rate&since=" + at + "&until=" + (at + 1))).hasSize(1);
+        String path = "/api/v1/alerts/" + incident.get("id").asText();
+
+        String ack = "{\"action\":\"acknowledge\",\"by\":\"Ada L\",\"note\":\"looking at the flooder\"}";
+        assertThat(api.post(path + "/actions", VIEWER, ack).status()).isEqualTo(403);
+        assertThat(api.post(path + "/actions", null, ack).status()).isEqualTo(401);
+        assertThat(api.post(path + "/actions", "it-operator-token", "{\"action\":\"delete\"}").status()).isEqualTo(400);
+        assertThat(api.post("/api/v1/alerts/sec-999999/actions", "it-operator-token", ack).status()).isEqualTo(404);
+        Api.Answer done = api.post(path + "/actions", "it-operator-token", ack);
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(done.json().get("state").asText()).isEqualTo("acknowledged");
+        assertThat(api.post(path + "/actions", "it-operator-token", ack).status()).isEqualTo(409);
+        assertThat(api.post(path + "/actions", ADMIN, "{\"action\":\"resolve\"}").status()).isEqualTo(200);
+
+        JsonNode alert = api.viewer(path);
+        assertThat(alert.get("state").asText()).isEqualTo("resolved");
+        assertThat(alert.get("state_by").asText()).isEqualTo("admin");
+        assertThat(alert.get("events")).hasSize(10);
+        JsonNode trail = alert.get("actions");
+        assertThat(trail).hasSize(2);
+        assertThat(trail.get(0).get("action").asText()).isEqualTo("acknowledge");
+        assertThat(trail.get(0).get("actor").asText()).isEqualTo("Ada L");
+        assertThat(trail.get(0).get("role").asText()).isEqualTo("operator");
+        assertThat(trail.get(0).get("note").asText()).isEqualTo("looking at the flooder");
+        assertThat(trail.get(1).get("state").asText()).isEqualTo("resolved");
+        assertThat(api.items("/api/v1/alerts?state=resolved")).extracting(a -> a.get("id").asText())
+                .containsExactly(incident.get("id").asText());
+        assertThat(api.items("/api/v1/alerts?state=open")).extracting(a -> a.get("id").asText())
+                .doesNotContain(incident.get("id").asText());
+        assertThat(api.viewer("/api/v1/overview").get("open_alerts").get("high").asLong())
+                .isEqualTo(api.items("/api/v1/alerts?state=open&severity=high&limit=1000").size());
+    }
+
+    @Test
+    @Order(11)
+    void a_device_series_downsamples_its_readings_over_a_time_range_and_the_overview_counts_the_fleet() throws Exception {
+        JsonNode logs = api.items("/api/v1/logs?device_id=it-dev-01&limit=1000");
+        long t0 = logs.get(logs.size() - 1).get("timestamp").asLong();
+        JsonNode series = api.viewer("/api/v1/devices/it-dev-01/series?from=" + (t0 - 60_000) + "&to=" + (t0 + 60_000)
+                + "&points=12");
+        assertThat(series.get("t")).hasSize(12);
+        assertThat(series.get("step_ms").asLong()).isEqualTo(10_000);
+        long counted = 0;
+        for (JsonNode n : series.get("count")) {
+            counted += n.asLong();
+        }
+        assertThat(counted).isEqualTo(PER_DEVICE);
+        JsonNode temperature = series.get("series").get("temperature");
+        assertThat(temperature.get("unit").asText()).isEqualTo("°C");
+        double max = 0;
+        for (JsonNode v : temperature.get("max")) {
+            max = Math.max(max, v.asDouble());
+        }
+        assertThat(max).isEqualTo(20 + (PER_DEVICE - 1) * 0.1, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(series.get("series").has("cpu_usage")).isTrue();
+        assertThat(api.get("/api/v1/devices/it-dev-01/series?from=10&to=5", VIEWER).status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/devices/it-dev-01/series?points=5000", VIEWER).status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/devices/it-nobody/series", VIEWER).status()).isEqualTo(404);
+
+        JsonNode overview = api.viewer("/api/v1/overview?points=60");
+        assertThat(overview.get("devices").get("total").asLong()).isEqualTo(DEVICES.length + 1);
+        assertThat(overview.get("devices").get("active").asLong()).isEqualTo(DEVICES.length + 1);
+        long stored = 0;
+        for (JsonNode n : overview.get("stored")) {
+            stored += n.asLong();
+        }
+        assertThat(stored).isEqualTo(DEVICES.length * PER_DEVICE + 20);
+        assertThat(overview.get("t")).hasSize(60);
     }
 }

@@ -38,7 +38,7 @@ class PostgresPipelineIT extends PipelineContract {
             }
         }
         assertThat(stored).isNotEmpty().allSatisfy(p -> assertThat(p).startsWith("v1:").doesNotContain("device_id"));
-        JsonNode events = api.viewer("/api/v1/security-events?kind=bad_signature");
+        JsonNode events = api.items("/api/v1/security-events?kind=bad_signature");
         assertThat(events.get(0).get("payload").asText()).contains("\"device_id\"").contains("\"sig\"");
     }
 }

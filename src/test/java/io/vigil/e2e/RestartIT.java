@@ -76,14 +76,14 @@ class RestartIT {
                 assertThat(stats.get("security_events").get("replay").asLong()).isEqualTo(1);
             });
             for (int d = 0; d < DEVICES; d++) {
-                JsonNode logs = restarted.viewer("/api/v1/logs?device_id=" + device(d) + "&limit=1000");
+                JsonNode logs = restarted.items("/api/v1/logs?device_id=" + device(d) + "&limit=1000");
                 Set<Long> sequences = new HashSet<>();
                 logs.forEach(l -> sequences.add(l.get("sequence_no").asLong()));
                 assertThat(logs.size()).as(device(d)).isEqualTo(PER_DEVICE);
                 assertThat(sequences).as(device(d)).hasSize(PER_DEVICE);
             }
             assertThat(restarted.viewer("/api/v1/stats").get("duplicates").asLong()).isGreaterThanOrEqualTo(5);
-            for (JsonNode batch : restarted.viewer("/api/v1/batches?limit=1000")) {
+            for (JsonNode batch : restarted.items("/api/v1/batches?limit=1000")) {
                 JsonNode verify = restarted.viewer("/api/v1/batches/" + batch.get("batch_id").asText() + "/verify");
                 assertThat(verify.get("recomputed_hash").asText()).isEqualTo(batch.get("batch_hash").asText());
             }

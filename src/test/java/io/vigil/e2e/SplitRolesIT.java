@@ -46,7 +46,7 @@ class SplitRolesIT {
                 assertThat(stats.get("stored").asLong()).isEqualTo(45);
                 assertThat(stats.get("security_events").get("bad_signature").asLong()).isEqualTo(1);
             });
-            JsonNode batches = api.viewer("/api/v1/batches?limit=100");
+            JsonNode batches = api.items("/api/v1/batches?limit=100");
             assertThat(batches).allSatisfy(b -> assertThat(b.get("gateway_id").asText()).isEqualTo("gw-split"));
             for (JsonNode batch : batches) {
                 JsonNode verify = api.viewer("/api/v1/batches/" + batch.get("batch_id").asText() + "/verify");

@@ -1,0 +1,359 @@
+package io.vigil.processors;
+
+import io.vigil.db.Tx;
+import io.vigil.model.SecurityEventKind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * Alerts (PROTOCOL v1.1 §4, §6): one per security incident (its first event, with the count, start and end) and one
+ * per ML alert, newest first, filtered and paged; and their triage: acknowledge, resolve and reopen, each kept with
+ * who and when in an audit trail.
+ *
+ * <p>Severity: {@code high} for an incident that cost the device trust (attributable) or an ML alert at confidence
+ * 0.95 or more; {@code medium} for any other ML alert and for a non-attributable incident of 10 events or more;
+ * {@code low} for the rest.
+ */
+public class AlertQueries {
+
+    private static final Set<String> SOURCES = Set.of("security", "ml");
+    private static final Set<String> SEVERITIES = Set.of("high", "medium", "low");
+    private static final Set<String> STATES = Set.of("open", "acknowledged", "resolved");
+    private static final Map<String, String> ACTIONS = Map.of("acknowledge", "acknowledged", "resolve", "resolved",
+            "reopen", "open");
+    private static final Pattern ALERT_ID = Pattern.compile("^(sec|ml)-([0-9]{1,18})$");
+    private static final Pattern ACTOR = Pattern.compile("^[\\p{L}\\p{N} ._@-]{1,64}$");
+
+    private static final String SECURITY_SEVERITY = "case when h.attributable then 'high'"
+            + " when h.incident_count >= 10 then 'medium' else 'low' end";
+    private static final String ML_SEVERITY = "case when m.confidence >= 0.95 then 'high' else 'medium' end";
+
+    private final DataSource dataSource;
+    private final EventStream events;
+
+    public AlertQueries(DataSource dataSource, EventStream events) {
+        this.dataSource = dataSource;
+        this.events = events;
+    }
+
+    /** A filter of the alert list; every field may be null. */
+    public record Filter(String deviceId, String kind, String source, String severity, String state, Long since,
+            Long until) {
+
+        public Filter {
+            ApiQueries.deviceFilter(deviceId);
+            if (kind != null && !"ml_anomaly".equals(kind)) {
+                try {
+                    kind = SecurityEventKind.fromWire(kind).wire();
+                } catch (IllegalArgumentException e) {
+                    throw new ApiException(400, "kind must be a security event kind or ml_anomaly", ApiQueries.printable(kind));
+                }
+            }
+            oneOf("source", source, SOURCES);
+            oneOf("severity", severity, SEVERITIES);
+            oneOf("state", state, STATES);
+        }
+
+        boolean wants(String wanted) {
+            return source == null || source.equals(wanted);
+        }
+    }
+
+    /** GET /alerts with its query parameters. */
+    public Map<String, Object> alerts(String deviceId, String kind, String source, String severity, String state,
+            Long since, Long until, Integer limit, String cursor) {
+        return alerts(new Filter(deviceId, kind, source, severity, state, since, until), limit, cursor);
+    }
+
+    /** GET /alerts: newest first by when they began, then security before ML, then id; paged. */
+    public Map<String, Object> alerts(Filter filter, Integer limit, String cursor) {
+        int n = Paging.limit(limit);
+        String[] after = Paging.key("alerts", cursor, 3);
+        long at = after == null ? Long.MAX_VALUE : Paging.longPart(after[0]);
+        int rank = after == null ? 2 : (int) Paging.longPart(after[1]);
+        long id = after == null ? Long.MAX_VALUE : Paging.longPart(after[2]);
+        List<Map<String, Object>> out = new ArrayList<>();
+        Tx.read(dataSource, c -> {
+            if (filter.wants("security") && !"ml_anomaly".equals(filter.kind())) {
+                out.addAll(security(c, filter, n + 1, at, rank, id));
+            }
+            if (filter.wants("ml") && (filter.kind() == null || "ml_anomaly".equals(filter.kind()))) {
+                out.addAll(ml(c, filter, n + 1, at, rank, id));
+            }
+            return null;
+        });
+        out.sort(Comparator.comparingLong((Map<String, Object> a) -> ((Number) a.get("observed_at")).longValue())
+                .thenComparingInt(AlertQueries::rank).thenComparingLong(AlertQueries::refId).reversed());
+        List<Map<String, Object>> rows = out.size() > n + 1 ? new ArrayList<>(out.subList(0, n + 1)) : out;
+        return Paging.page("alerts", rows, n, a -> new Object[] {a.get("observed_at"), rank(a), refId(a)});
+    }
+
+    /** GET /alerts/{id}: one alert with everything known: its events (an incident's, up to 200) and its triage trail. */
+    public Map<String, Object> alert(String alertId) {
+        Ref ref = ref(alertId);
+        return Tx.read(dataSource, c -> {
+            Filter all = new Filter(null, null, null, null, null, null, null);
+            List<Map<String, Object>> found = "security".equals(ref.source())
+                    ? security(c, all, 1, Long.MAX_VALUE, 2, Long.MAX_VALUE, ref.id())
+                    : ml(c, all, 1, Long.MAX_VALUE, 2, Long.MAX_VALUE, ref.id());
+            if (found.isEmpty()) {
+                throw new ApiException(404, "no alert " + alertId, null);
+            }
+            Map<String, Object> alert = found.get(0);
+            if ("security".equals(ref.source())) {
+                alert.put("events", Tx.rows(c, "select id, sequence_no, detail, observed_at from security_events"
+                        + " where id = ? or incident_of = ? order by id limit 200", ref.id(), ref.id()));
+            }
+            alert.put("actions", actions(c, ref));
+            return alert;
+        });
+    }
+
+    /**
+     * POST /alerts/{id}/actions {"action": acknowledge|resolve|reopen, "by": name, "note": text}: the alert's new
+     * state, kept with the caller's role, the name given and the time in the audit trail. 409 when it is already so.
+     */
+    public Map<String, Object> act(String alertId, byte[] json, String role, long now) {
+        Ref ref = ref(alertId);
+        Map<String, Object> body;
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = io.vigil.crypto.CanonicalJson.parse(json == null ? new byte[0] : json);
+            if (node == null || !node.isObject()) {
+                throw new java.io.IOException("not an object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = io.vigil.crypto.CanonicalJson.STRICT.convertValue(node, Map.class);
+            body = map;
+        } catch (java.io.IOException e) {
+            throw new ApiException(400, "the request body must be JSON {\"action\", \"by\", \"note\"}", null);
+        }
+        Object action = body.get("action");
+        String state = action instanceof String a ? ACTIONS.get(a) : null;
+        if (state == null) {
+            throw new ApiException(400, "action must be one of acknowledge, resolve, reopen", action);
+        }
+        String actor = body.get("by") == null ? role : String.valueOf(body.get("by")).strip();
+        if (!ACTOR.matcher(actor).matches()) {
+            throw new ApiException(400, "by must be 1 to 64 letters, digits, spaces or . _ @ -", null);
+        }
+        Object note = body.get("note");
+        if (note != null && (!(note instanceof String text) || text.length() > 500)) {
+            throw new ApiException(400, "note must be text of at most 500 characters", null);
+        }
+        for (String key : body.keySet()) {
+            if (!Set.of("action", "by", "note").contains(key)) {
+                throw new ApiException(400, "unknown field " + ApiQueries.printable(key), null);
+            }
+        }
+        Map<String, Object> result = Tx.inTransaction(dataSource, c -> {
+            boolean exists = !Tx.rows(c, "security".equals(ref.source())
+                    ? "select id from security_events where id = ? and incident_of is null"
+                    : "select id from ml_alerts where id = ?", ref.id()).isEmpty();
+            if (!exists) {
+                throw new ApiException(404, "no alert " + alertId, null);
+            }
+            List<Map<String, Object>> current = Tx.rows(c, "select state from alert_states where source = ? and ref_id = ?"
+                    + " for update", ref.source(), ref.id());
+            String was = current.isEmpty() ? "open" : (String) current.get(0).get("state");
+            if (was.equals(state)) {
+                throw new ApiException(409, "alert " + alertId + " is already " + state, Map.of("state", was));
+            }
+            if (current.isEmpty()) {
+                try {
+                    Tx.update(c, "insert into alert_states (source, ref_id, state, updated_at, updated_by, role)"
+                            + " values (?, ?, ?, ?, ?, ?)", ref.source(), ref.id(), state, now, actor, role);
+                } catch (SQLException e) {
+                    if (Tx.isUniqueViolation(e)) {
+                        throw new ApiException(409, "alert " + alertId + " was changed by someone else just now", null);
+                    }
+                    throw e;
+                }
+            } else {
+                Tx.update(c, "update alert_states set state = ?, updated_at = ?, updated_by = ?, role = ?"
+                        + " where source = ? and ref_id = ?", state, now, actor, role, ref.source(), ref.id());
+            }
+            Tx.update(c, "insert into alert_actions (source, ref_id, action, state, actor, role, note, at)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?)", ref.source(), ref.id(), action, state, actor, role, note, now);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", alertId);
+            r.put("state", state);
+            r.put("previous_state", was);
+            r.put("state_by", actor);
+            r.put("state_role", role);
+            r.put("state_at", now);
+            r.put("actions", actions(c, ref));
+            return r;
+        });
+        events.alertState(alertId, state, actor, role, now);
+        return result;
+    }
+
+    private record Ref(String source, long id) {
+    }
+
+    private static Ref ref(String alertId) {
+        var m = alertId == null ? null : ALERT_ID.matcher(alertId);
+        if (m == null || !m.matches()) {
+            throw new ApiException(404, "no alert " + ApiQueries.printable(alertId), "alert ids are sec-<n> or ml-<n>");
+        }
+        return new Ref("sec".equals(m.group(1)) ? "security" : "ml", Long.parseLong(m.group(2)));
+    }
+
+    private static List<Map<String, Object>> actions(Connection c, Ref ref) throws SQLException {
+        return Tx.rows(c, "select action, state, actor, role, note, at from alert_actions where source = ? and ref_id = ?"
+                + " order by id", ref.source(), ref.id());
+    }
+
+    private static List<Map<String, Object>> security(Connection c, Filter f, int limit, long at, int rank, long id,
+            long... only) throws SQLException {
+        StringBuilder sql = new StringBuilder("select h.id, h.kind, h.device_id, h.sequence_no, h.detail, h.observed_at,"
+                + " h.tx_hash, h.attributable, h.incident_count, " + SECURITY_SEVERITY + " as severity,"
+                + " coalesce((select max(e.observed_at) from security_events e where e.incident_of = h.id), h.observed_at)"
+                + " as last_observed_at, s.state, s.updated_at, s.updated_by, s.role"
+                + " from security_events h left join alert_states s on s.source = 'security' and s.ref_id = h.id"
+                + " where h.incident_of is null");
+        List<Object> args = new ArrayList<>();
+        // Security alerts rank 1: after a cursor at (t, rank, id) come those older than t, or at t with a smaller id
+        // when the cursor was a security alert too.
+        if (rank >= 1) {
+            sql.append(" and (h.observed_at < ? or (h.observed_at = ? and h.id < ?))");
+            args.addAll(List.of(at, at, rank == 1 ? id : Long.MAX_VALUE));
+        } else {
+            sql.append(" and h.observed_at < ?");
+            args.add(at);
+        }
+        if (only.length > 0) {
+            sql.append(" and h.id = ?");
+            args.add(only[0]);
+        }
+        filters(sql, args, f, "h", SECURITY_SEVERITY);
+        sql.append(" order by h.observed_at desc, h.id desc limit ?");
+        args.add(limit);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> row : Tx.rows(c, sql.toString(), args.toArray())) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("id", "sec-" + row.get("id"));
+            a.put("source", "security");
+            a.put("kind", row.get("kind"));
+            a.put("severity", row.get("severity"));
+            a.put("device_id", row.get("device_id"));
+            a.put("sequence_no", row.get("sequence_no"));
+            a.put("detail", row.get("detail"));
+            a.put("confidence", null);
+            a.put("model", null);
+            a.put("count", row.get("incident_count"));
+            a.put("attributable", row.get("attributable"));
+            a.put("observed_at", row.get("observed_at"));
+            a.put("last_observed_at", row.get("last_observed_at"));
+            a.put("tx_hash", row.get("tx_hash"));
+            state(a, row);
+            out.add(a);
+        }
+        return out;
+    }
+
+    private static List<Map<String, Object>> ml(Connection c, Filter f, int limit, long at, int rank, long id,
+            long... only) throws SQLException {
+        StringBuilder sql = new StringBuilder("select m.id, m.device_id, m.sequence_no, m.batch_id, m.leaf_index,"
+                + " m.confidence, m.model, m.detail, m.observed_at, m.tx_hash, " + ML_SEVERITY + " as severity,"
+                + " s.state, s.updated_at, s.updated_by, s.role"
+                + " from ml_alerts m left join alert_states s on s.source = 'ml' and s.ref_id = m.id where");
+        List<Object> args = new ArrayList<>();
+        // ML alerts rank 0: after a security cursor at t come ML alerts at t or older.
+        if (rank == 0) {
+            sql.append(" (m.observed_at < ? or (m.observed_at = ? and m.id < ?))");
+            args.addAll(List.of(at, at, id));
+        } else {
+            sql.append(" m.observed_at <= ?");
+            args.add(at);
+        }
+        if (only.length > 0) {
+            sql.append(" and m.id = ?");
+            args.add(only[0]);
+        }
+        filters(sql, args, f, "m", ML_SEVERITY);
+        sql.append(" order by m.observed_at desc, m.id desc limit ?");
+        args.add(limit);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> row : Tx.rows(c, sql.toString(), args.toArray())) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("id", "ml-" + row.get("id"));
+            a.put("source", "ml");
+            a.put("kind", "ml_anomaly");
+            a.put("severity", row.get("severity"));
+            a.put("device_id", row.get("device_id"));
+            a.put("sequence_no", row.get("sequence_no"));
+            a.put("detail", row.get("detail"));
+            a.put("confidence", row.get("confidence"));
+            a.put("model", row.get("model"));
+            a.put("count", 1);
+            a.put("attributable", false);
+            a.put("batch_id", String.valueOf(row.get("batch_id")));
+            a.put("leaf_index", row.get("leaf_index"));
+            a.put("observed_at", row.get("observed_at"));
+            a.put("last_observed_at", row.get("observed_at"));
+            a.put("tx_hash", row.get("tx_hash"));
+            state(a, row);
+            out.add(a);
+        }
+        return out;
+    }
+
+    private static void filters(StringBuilder sql, List<Object> args, Filter f, String t, String severity) {
+        if (f.deviceId() != null) {
+            sql.append(" and ").append(t).append(".device_id = ?");
+            args.add(f.deviceId());
+        }
+        if (f.kind() != null && "h".equals(t)) {
+            sql.append(" and h.kind = ?");
+            args.add(f.kind());
+        }
+        if (f.severity() != null) {
+            sql.append(" and ").append(severity).append(" = ?");
+            args.add(f.severity());
+        }
+        if (f.state() != null) {
+            sql.append("open".equals(f.state()) ? " and (s.state is null or s.state = ?)" : " and s.state = ?");
+            args.add(f.state());
+        }
+        if (f.since() != null) {
+            sql.append(" and ").append(t).append(".observed_at >= ?");
+            args.add(f.since());
+        }
+        if (f.until() != null) {
+            sql.append(" and ").append(t).append(".observed_at < ?");
+            args.add(f.until());
+        }
+    }
+
+    private static void state(Map<String, Object> a, Map<String, Object> row) {
+        a.put("state", row.get("state") == null ? "open" : row.get("state"));
+        a.put("state_by", row.get("updated_by"));
+        a.put("state_role", row.get("role"));
+        a.put("state_at", row.get("updated_at"));
+    }
+
+    private static int rank(Map<String, Object> alert) {
+        return "security".equals(alert.get("source")) ? 1 : 0;
+    }
+
+    private static long refId(Map<String, Object> alert) {
+        String id = (String) alert.get("id");
+        return Long.parseLong(id.substring(id.indexOf('-') + 1));
+    }
+
+    private static void oneOf(String name, String value, Set<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            throw new ApiException(400, name + " must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)),
+                    ApiQueries.printable(value));
+        }
+    }
+}
