@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 public class DeviceRegistry {
 
     /** PROTOCOL §1 device id. */
-    public static final Pattern DEVICE_ID = Pattern.compile("^[a-z0-9][a-z0-9_-]{2,63}$");
+    public static final Pattern DEVICE_ID = io.vigil.model.DeviceId.PATTERN;
 
     /** Outcome of a provisioning request. */
     public enum Provisioned { CREATED, EXISTS }

@@ -119,7 +119,7 @@ public class PacketValidator {
 
     /** A device id from an invalid packet is kept only if it is well-formed, so events never store junk as an id. */
     private static String safeId(String deviceId) {
-        return deviceId != null && deviceId.matches("^[a-z0-9][a-z0-9_-]{2,63}$") ? deviceId : null;
+        return io.vigil.model.DeviceId.isValid(deviceId) ? deviceId : null;
     }
 
     private static String firstLine(String message) {

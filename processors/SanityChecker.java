@@ -28,12 +28,25 @@ public class SanityChecker {
         this.lightMax = lightMax;
     }
 
+    /** A duration for people: "42.5 s", or "3,600 s (1 h 0 min)" from a minute on. */
+    static String seconds(long ms) {
+        String s = ms < 60_000 ? String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0)
+                : String.format(java.util.Locale.ROOT, "%,d s", ms / 1000);
+        if (ms >= 3_600_000) {
+            s += " (" + ms / 3_600_000 + " h " + ms % 3_600_000 / 60_000 + " min)";
+        } else if (ms >= 60_000) {
+            s += " (" + ms / 60_000 + " min " + ms % 60_000 / 1000 + " s)";
+        }
+        return s;
+    }
+
     /** Clock skew and value ranges; throws {@link SanityCheckException} naming the value. */
     public Packet check(Packet packet, long now) {
         long skew = packet.timestamp() - now;
         if (Math.abs(skew) > maxSkewMs) {
             throw new SanityCheckException(packet.deviceId(), packet.sequenceNo(),
-                    "clock skew " + skew + " ms exceeds " + maxSkewMs + " ms");
+                    "clock skew: the device clock is " + seconds(Math.abs(skew)) + (skew > 0 ? " ahead" : " behind")
+                            + ", more than the " + seconds(maxSkewMs) + " allowed");
         }
         for (Map.Entry<String, Double> sensor : packet.sensors().entrySet()) {
             double value = sensor.getValue();

@@ -14,10 +14,13 @@ public final class Database {
     /**
      * The default H2 file database in the data dir, in PostgreSQL mode so one SQL dialect serves both.
      * WRITE_DELAY=0: a commit reaches the operating system before the MQTT ack, so kill -9 loses nothing.
+     * DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database while Camel is still stopping (every
+     * in-flight step then logged "Database is already closed"); Vigil closes the pool itself, last.
      */
     public static String defaultUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.resolve("db").resolve("vigil")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0"
+                + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** Opens the pool and migrates the schema; fails with a message naming VIGIL_DB_URL when unreachable. */

@@ -20,8 +20,8 @@ public final class DevTokens {
     private DevTokens() {
     }
 
-    /** Fills unset token keys; returns true when any development token is in use (to print them). */
-    public static boolean fill(VigilConfig config) {
+    /** Fills unset token keys; returns the roles whose token is a development token (set ones are not). */
+    public static java.util.List<String> fill(VigilConfig config) {
         Path file = config.dataDir().resolve("dev-tokens.properties");
         Properties stored = new Properties();
         try {
@@ -31,13 +31,13 @@ public final class DevTokens {
                 }
             }
             boolean generated = false;
-            boolean used = false;
+            java.util.List<String> used = new java.util.ArrayList<>();
             for (String role : ROLES) {
                 String key = "vigil." + role + ".token";
                 if (config.isSet(key)) {
                     continue;
                 }
-                used = true;
+                used.add(role);
                 String token = stored.getProperty(key);
                 if (token == null) {
                     byte[] secret = new byte[24];

@@ -84,7 +84,7 @@ public final class VigilApp implements AutoCloseable {
         io.vigil.sim.MqttLogin demoLogin = embeddedBroker ? io.vigil.sim.MqttLogin.fleet(mqttCredentials)
                 : config.get("vigil.mqtt.username").isEmpty() ? io.vigil.sim.MqttLogin.ANONYMOUS
                 : new io.vigil.sim.MqttLogin(config.get("vigil.mqtt.username"), config.get("vigil.mqtt.password"));
-        boolean devTokens = DevTokens.fill(config);
+        java.util.List<String> devTokens = DevTokens.fill(config);
         DevTls.Material tls = DevTls.ensure(dataDir, hostnames(config.get("vigil.tls.hostnames")));
 
         String dbUrl = config.isSet("vigil.db.url") ? config.get("vigil.db.url") : Database.defaultUrl(dataDir);
@@ -113,10 +113,6 @@ public final class VigilApp implements AutoCloseable {
         camel.setProperty("camel.server.enabled", String.valueOf(server));
         camel.setProperty("camel.server.use-global-ssl-context-parameters", "true");
         camel.setProperty("camel.management.enabled", String.valueOf(server));
-        if (server) {
-            // The OpenAPI document is a platform-http route of its own, so only a process that serves HTTP has it.
-            camel.setProperty("camel.rest.api-context-path", "/openapi.json");
-        }
         camel.setProperty("camel.management.port", String.valueOf(httpPort));
         camel.setProperty("camel.management.host", host);
         camel.setProperty("camel.management.use-global-ssl-context-parameters", "true");
@@ -181,6 +177,7 @@ public final class VigilApp implements AutoCloseable {
                     org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(httpPort));
             SecurityHeaders.install(router);
             WebSocketAuth.install(router, "/ws/events", stream);
+            MetricsAuth.install(router, context.getRegistry().lookupByNameAndType("apiAuth", io.vigil.processors.ApiAuth.class));
             ApiNotFound.install(router, "/api/v1");
         }
 
@@ -325,13 +322,13 @@ public final class VigilApp implements AutoCloseable {
         return include.toString();
     }
 
-    private void printBanner(int httpPort, DevTls.Material tls, boolean devTokens, boolean server) {
+    private void printBanner(int httpPort, DevTls.Material tls, java.util.List<String> devTokens, boolean server) {
         StringBuilder banner = new StringBuilder("\nVigil is running (role ").append(config.get("vigil.role")).append(")\n");
         if (server) {
             banner.append("  API        https://localhost:").append(httpPort).append("/api/v1  (CA: ").append(tls.caPem()).append(")\n");
             banner.append("  OpenAPI    https://localhost:").append(httpPort).append("/api/v1/openapi.json\n");
             banner.append("  health     https://localhost:").append(httpPort).append("/health\n");
-            banner.append("  metrics    https://localhost:").append(httpPort).append("/observe/metrics\n");
+            banner.append("  metrics    https://localhost:").append(httpPort).append("/observe/metrics  (viewer token)\n");
             if (ledger != null) {
                 banner.append("  ledger     ").append(ledger.rpcUrl()).append(devChain != null ? " (dev chain)" : "")
                         .append(ledger.get().map(l -> "  AuditLedger " + l.info().auditLedger() + "  DeviceTrust "
@@ -347,11 +344,12 @@ public final class VigilApp implements AutoCloseable {
                     .append(config.dataDir()).append(" --issue <name>)\n");
         }
         banner.append("  data       ").append(config.dataDir()).append('\n');
-        if (devTokens) {
-            banner.append("  dev tokens (set VIGIL_ADMIN_TOKEN, VIGIL_OPERATOR_TOKEN, VIGIL_VIEWER_TOKEN, VIGIL_GATEWAY_TOKEN to replace):\n");
-            for (String role : new String[] {"admin", "operator", "viewer", "gateway"}) {
-                banner.append("    ").append(role).append(' ').append(config.get("vigil." + role + ".token")).append('\n');
-            }
+        if (!devTokens.isEmpty()) {
+            // Tokens are secrets: the log says where they are, never what they are.
+            Path file = config.dataDir().resolve("dev-tokens.properties");
+            banner.append("  dev tokens ").append(String.join(", ", devTokens)).append(" in ").append(file)
+                    .append(" (owner-only; set VIGIL_<ROLE>_TOKEN to replace). Read one:\n")
+                    .append("    sed -n 's/^vigil.viewer.token=//p' ").append(file).append('\n');
         }
         LOG.info(banner.toString());
     }
@@ -412,6 +410,7 @@ public final class VigilApp implements AutoCloseable {
         if (dataSource != null) {
             dataSource.close();
         }
+        LOG.info("Vigil stopped");
     }
 
     /** A directory and the files in it, owner-only (0700 / 0600) where the file system can say so. */

@@ -98,6 +98,7 @@ public class VigilBeans implements CamelConfiguration {
                 prop(p, "vigil.command.topic-prefix"));
         registry.bind("deviceCommands", commands);
         registry.bind("apiQueries", new ApiQueries(dataSource, ledger, commands.publicKey(), cipher));
+        registry.bind("openApiDocument", new io.vigil.processors.OpenApiDocument());
         registry.bind("alertQueries", new io.vigil.processors.AlertQueries(dataSource, events));
         registry.bind("seriesQueries", new io.vigil.processors.SeriesQueries(dataSource,
                 intProp(p, "vigil.ledger.command-threshold")));
@@ -107,6 +108,7 @@ public class VigilBeans implements CamelConfiguration {
                     Long.parseLong(prop(p, "vigil.ledger.backoff-max-ms"))));
         }
         registry.bind("apiErrors", new ApiErrors());
+        registry.bind("tickFailures", new io.vigil.processors.TickFailures());
         registry.bind("dashboardFiles", new io.vigil.processors.DashboardFiles());
         registry.bind("deviceApi", new DeviceApi(devices));
         if (p.resolveProperty("vigil.mqtt.client-id").isPresent()) {

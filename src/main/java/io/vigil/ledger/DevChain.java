@@ -278,6 +278,12 @@ public final class DevChain implements AutoCloseable {
         synchronized (this) {
             stop(process);
         }
+        try {
+            // Stopped cleanly: no orphan for the next start to look for.
+            Files.deleteIfExists(ledgerDir.resolve("ganache.pid"));
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", ledgerDir.resolve("ganache.pid"), e.getMessage());
+        }
     }
 
     private static void stop(Process process) {

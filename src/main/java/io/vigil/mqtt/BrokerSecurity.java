@@ -59,7 +59,7 @@ public final class BrokerSecurity implements ExtensionMain {
     public static final String SENDER_PROPERTY = "vigil-device";
     private static final String DEVICE_ATTRIBUTE = "vigil.device";
     private static final Logger LOG = LoggerFactory.getLogger(BrokerSecurity.class);
-    private static final Pattern DEVICE_ID = Pattern.compile("^[a-z0-9][a-z0-9_-]{2,63}$");
+    private static final Pattern DEVICE_ID = io.vigil.model.DeviceId.PATTERN;
 
     /** Records a refused CONNECT as a security event. */
     public interface RefusalSink {

@@ -8,11 +8,14 @@ import java.util.List;
 public final class FleetCommand {
 
     private static final String USAGE = """
-            usage: vigil simulate [--broker tcp://127.0.0.1:1883] [--topic iot/logs] [--devices 10] [--prefix sim]
+            usage: vigil simulate [--broker tcp://127.0.0.1:1883] [--topic iot/logs] [--devices 10] [--prefix ext]
                                   [--interval-ms 1000] [--duration-s 60] [--attacks replay,flood,...] [--attack-every-s 10]
                                   [--ground-truth ground-truth.jsonl] [--seed 7] [--print-devices] [--data-dir data]
               --data-dir        log in as vigil:fleet with that data dir's mqtt-credentials.properties (default ./data
                                 when it has one); else VIGIL_MQTT_USERNAME / VIGIL_MQTT_PASSWORD from the environment
+              --prefix          device ids are <prefix>-0001, …; the default differs from the demo fleet's (sim),
+                                whose ids and keys a simulator with the same seed would repeat: its packets would
+                                be replays of the demo's sequence numbers and cost those devices trust
               --print-devices   print device_id,public_key lines (a devices file for provisioning) and exit
               attacks: replay, forged_signature, tampered_payload, flood, sensor_spike, cpu_hijack, battery_drain,
                        clock_skew, unknown_device, malformed_json, silent_device
@@ -29,7 +32,13 @@ public final class FleetCommand {
         }
         int count = (int) args.getLong("devices", 10);
         long seed = args.getLong("seed", 7);
-        List<SimDevice> devices = Fleet.devices(args.get("prefix", "sim"), count, System.currentTimeMillis(), seed);
+        String prefix = args.get("prefix", "ext");
+        if ("sim".equals(prefix) && !args.has("print-devices")) {
+            System.err.println("vigil simulate: the prefix sim is the demo fleet's; the same seed gives the same ids and keys,"
+                    + " so this fleet's packets would be replays of the demo's. Choose another --prefix (default ext).");
+            return 2;
+        }
+        List<SimDevice> devices = Fleet.devices(prefix, count, System.currentTimeMillis(), seed);
         if (args.has("print-devices")) {
             devices.forEach(d -> System.out.println(d.id() + "," + d.publicKey()));
             return 0;

@@ -203,13 +203,13 @@ public final class LoadGenerator {
             System.out.printf("publish->stored latency: p50 %d ms, p99 %d ms, max %d ms (%d samples)%n",
                     percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1], sorted.length);
         }
-        System.out.printf("server heap after the run: %.0f MiB used%n", heapUsedMiB(http, args.get("api", "")));
+        System.out.printf("server heap after the run: %.0f MiB used%n", heapUsedMiB(http, args.get("api", ""), viewer));
         return storedCount == messages ? 0 : 1;
     }
 
     /** Sum of jvm_memory_used_bytes{area="heap"} from the server's Prometheus endpoint. */
-    private static double heapUsedMiB(HttpClient http, String base) throws Exception {
-        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/observe/metrics")).build(),
+    private static double heapUsedMiB(HttpClient http, String base, String viewer) throws Exception {
+        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/observe/metrics")).header("Authorization", viewer).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         double bytes = 0;
         for (String line : text.split("\n")) {

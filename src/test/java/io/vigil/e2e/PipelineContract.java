@@ -253,6 +253,9 @@ abstract class PipelineContract {
         assertThat(health.get("parts").get("database").get("status").asText()).isEqualTo("up");
         JsonNode openapi = api.get("/api/v1/openapi.json", null).json();
         assertThat(openapi.get("paths").has("/logs")).isTrue();
+        assertThat(openapi.get("paths").has("/alerts/{alert_id}/actions")).isTrue();
+        assertThat(openapi.get("servers").get(0).get("url").asText()).isEqualTo("/api/v1");
+        assertThat(openapi.get("components").get("securitySchemes").get("bearer").get("scheme").asText()).isEqualTo("bearer");
     }
 
     @Test
@@ -399,5 +402,23 @@ abstract class PipelineContract {
         }
         assertThat(stored).isEqualTo(DEVICES.length * PER_DEVICE + 20);
         assertThat(overview.get("t")).hasSize(60);
+    }
+
+    @Test
+    @Order(12)
+    void metrics_need_a_viewer_token() throws Exception {
+        assertThat(api.get("/observe/metrics", null).status()).isEqualTo(401);
+        assertThat(api.get("/observe/metrics", "it-gateway-token").status()).isEqualTo(401);
+        assertThat(api.raw("/observe/metrics", "Authorization", "Bearer " + VIEWER).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(99)
+    void sigterm_stops_in_order_without_an_error_and_says_so() throws Exception {
+        String shutdown = app.stopAndReadShutdown();
+        assertThat(shutdown).contains("Vigil stopped");
+        assertThat(shutdown.lines().filter(l -> l.contains(" ERROR ") || l.contains(" WARN "))).as(shutdown).isEmpty();
+        assertThat(shutdown).doesNotContain("Database is already closed");
+        assertThat(dataDir.resolve("ledger").resolve("ganache.pid")).doesNotExist();
     }
 }

@@ -123,6 +123,15 @@ final class VigilProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, and what the process logged from then on (its shutdown). */
+    String stopAndReadShutdown() throws Exception {
+        Path log = dataDir.resolve("vigil-" + starts + ".log");
+        long before = java.nio.file.Files.size(log);
+        stop();
+        byte[] all = java.nio.file.Files.readAllBytes(log);
+        return new String(all, (int) before, all.length - (int) before, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();

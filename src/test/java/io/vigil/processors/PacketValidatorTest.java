@@ -71,7 +71,9 @@ class PacketValidatorTest {
         Packet packet = TestPackets.packet("esp32-lab-01", 1, T, 22.0);
         assertThat(sanity.check(packet, T + 300_000)).isSameAs(packet);
         assertThatThrownBy(() -> sanity.check(packet, T + 300_001)).isInstanceOf(SanityCheckException.class)
-                .hasMessageContaining("clock skew");
+                .hasMessage("clock skew: the device clock is 300 s (5 min 0 s) behind, more than the 300 s (5 min 0 s) allowed");
+        assertThatThrownBy(() -> sanity.check(TestPackets.packet("esp32-lab-01", 2, T + 3_600_000, 22.0), T))
+                .hasMessageContaining("is 3,600 s (1 h 0 min) ahead");
     }
 
     @Test
