@@ -15,8 +15,7 @@ import javax.sql.DataSource;
 
 /**
  * Alerts (PROTOCOL v1.1 §4, §6): one per security incident (its first event, with the count, start and end) and one
- * per ML alert, newest first, filtered and paged; and their triage: acknowledge, resolve and reopen, each kept with
- * who and when in an audit trail.
+ * per ML alert, newest first, filtered and paged, with their triage state ({@link AlertTriage} changes it).
  *
  * <p>Severity: {@code high} for an incident that cost the device trust (attributable) or an ML alert at confidence
  * 0.95 or more; {@code medium} for any other ML alert and for a non-attributable incident of 10 events or more;
@@ -27,21 +26,16 @@ public class AlertQueries {
     private static final Set<String> SOURCES = Set.of("security", "ml");
     private static final Set<String> SEVERITIES = Set.of("high", "medium", "low");
     private static final Set<String> STATES = Set.of("open", "acknowledged", "resolved");
-    private static final Map<String, String> ACTIONS = Map.of("acknowledge", "acknowledged", "resolve", "resolved",
-            "reopen", "open");
     private static final Pattern ALERT_ID = Pattern.compile("^(sec|ml)-([0-9]{1,18})$");
-    private static final Pattern ACTOR = Pattern.compile("^[\\p{L}\\p{N} ._@-]{1,64}$");
 
     private static final String SECURITY_SEVERITY = "case when h.attributable then 'high'"
             + " when h.incident_count >= 10 then 'medium' else 'low' end";
     private static final String ML_SEVERITY = "case when m.confidence >= 0.95 then 'high' else 'medium' end";
 
     private final DataSource dataSource;
-    private final EventStream events;
 
-    public AlertQueries(DataSource dataSource, EventStream events) {
+    public AlertQueries(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.events = events;
     }
 
     /** A filter of the alert list; every field may be null. */
@@ -49,12 +43,12 @@ public class AlertQueries {
             Long until) {
 
         public Filter {
-            ApiQueries.deviceFilter(deviceId);
+            ApiParams.deviceFilter(deviceId);
             if (kind != null && !"ml_anomaly".equals(kind)) {
                 try {
                     kind = SecurityEventKind.fromWire(kind).wire();
                 } catch (IllegalArgumentException e) {
-                    throw new ApiException(400, "kind must be a security event kind or ml_anomaly", ApiQueries.printable(kind));
+                    throw new ApiException(400, "kind must be a security event kind or ml_anomaly", ApiParams.printable(kind));
                 }
             }
             oneOf("source", source, SOURCES);
@@ -117,97 +111,18 @@ public class AlertQueries {
         });
     }
 
-    /**
-     * POST /alerts/{id}/actions {"action": acknowledge|resolve|reopen, "by": name, "note": text}: the alert's new
-     * state, kept with the caller's role, the name given and the time in the audit trail. 409 when it is already so.
-     */
-    public Map<String, Object> act(String alertId, byte[] json, String role, long now) {
-        Ref ref = ref(alertId);
-        Map<String, Object> body;
-        try {
-            com.fasterxml.jackson.databind.JsonNode node = io.vigil.crypto.CanonicalJson.parse(json == null ? new byte[0] : json);
-            if (node == null || !node.isObject()) {
-                throw new java.io.IOException("not an object");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = io.vigil.crypto.CanonicalJson.STRICT.convertValue(node, Map.class);
-            body = map;
-        } catch (java.io.IOException e) {
-            throw new ApiException(400, "the request body must be JSON {\"action\", \"by\", \"note\"}", null);
-        }
-        Object action = body.get("action");
-        String state = action instanceof String a ? ACTIONS.get(a) : null;
-        if (state == null) {
-            throw new ApiException(400, "action must be one of acknowledge, resolve, reopen", action);
-        }
-        String actor = body.get("by") == null ? role : String.valueOf(body.get("by")).strip();
-        if (!ACTOR.matcher(actor).matches()) {
-            throw new ApiException(400, "by must be 1 to 64 letters, digits, spaces or . _ @ -", null);
-        }
-        Object note = body.get("note");
-        if (note != null && (!(note instanceof String text) || text.length() > 500)) {
-            throw new ApiException(400, "note must be text of at most 500 characters", null);
-        }
-        for (String key : body.keySet()) {
-            if (!Set.of("action", "by", "note").contains(key)) {
-                throw new ApiException(400, "unknown field " + ApiQueries.printable(key), null);
-            }
-        }
-        Map<String, Object> result = Tx.inTransaction(dataSource, c -> {
-            boolean exists = !Tx.rows(c, "security".equals(ref.source())
-                    ? "select id from security_events where id = ? and incident_of is null"
-                    : "select id from ml_alerts where id = ?", ref.id()).isEmpty();
-            if (!exists) {
-                throw new ApiException(404, "no alert " + alertId, null);
-            }
-            List<Map<String, Object>> current = Tx.rows(c, "select state from alert_states where source = ? and ref_id = ?"
-                    + " for update", ref.source(), ref.id());
-            String was = current.isEmpty() ? "open" : (String) current.get(0).get("state");
-            if (was.equals(state)) {
-                throw new ApiException(409, "alert " + alertId + " is already " + state, Map.of("state", was));
-            }
-            if (current.isEmpty()) {
-                try {
-                    Tx.update(c, "insert into alert_states (source, ref_id, state, updated_at, updated_by, role)"
-                            + " values (?, ?, ?, ?, ?, ?)", ref.source(), ref.id(), state, now, actor, role);
-                } catch (SQLException e) {
-                    if (Tx.isUniqueViolation(e)) {
-                        throw new ApiException(409, "alert " + alertId + " was changed by someone else just now", null);
-                    }
-                    throw e;
-                }
-            } else {
-                Tx.update(c, "update alert_states set state = ?, updated_at = ?, updated_by = ?, role = ?"
-                        + " where source = ? and ref_id = ?", state, now, actor, role, ref.source(), ref.id());
-            }
-            Tx.update(c, "insert into alert_actions (source, ref_id, action, state, actor, role, note, at)"
-                    + " values (?, ?, ?, ?, ?, ?, ?, ?)", ref.source(), ref.id(), action, state, actor, role, note, now);
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("id", alertId);
-            r.put("state", state);
-            r.put("previous_state", was);
-            r.put("state_by", actor);
-            r.put("state_role", role);
-            r.put("state_at", now);
-            r.put("actions", actions(c, ref));
-            return r;
-        });
-        events.alertState(alertId, state, actor, role, now);
-        return result;
+    record Ref(String source, long id) {
     }
 
-    private record Ref(String source, long id) {
-    }
-
-    private static Ref ref(String alertId) {
+    static Ref ref(String alertId) {
         var m = alertId == null ? null : ALERT_ID.matcher(alertId);
         if (m == null || !m.matches()) {
-            throw new ApiException(404, "no alert " + ApiQueries.printable(alertId), "alert ids are sec-<n> or ml-<n>");
+            throw new ApiException(404, "no alert " + ApiParams.printable(alertId), "alert ids are sec-<n> or ml-<n>");
         }
         return new Ref("sec".equals(m.group(1)) ? "security" : "ml", Long.parseLong(m.group(2)));
     }
 
-    private static List<Map<String, Object>> actions(Connection c, Ref ref) throws SQLException {
+    static List<Map<String, Object>> actions(Connection c, Ref ref) throws SQLException {
         return Tx.rows(c, "select action, state, actor, role, note, at from alert_actions where source = ? and ref_id = ?"
                 + " order by id", ref.source(), ref.id());
     }
@@ -353,7 +268,7 @@ public class AlertQueries {
     private static void oneOf(String name, String value, Set<String> allowed) {
         if (value != null && !allowed.contains(value)) {
             throw new ApiException(400, name + " must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)),
-                    ApiQueries.printable(value));
+                    ApiParams.printable(value));
         }
     }
 }

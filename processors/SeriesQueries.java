@@ -70,7 +70,7 @@ public class SeriesQueries {
     /** GET /devices/{id}/series?from=&to=&points=: by device time (the packet's {@code timestamp}). */
     public Map<String, Object> device(String deviceId, Long from, Long to, Integer points, long now) {
         if (deviceId == null || !DeviceRegistry.DEVICE_ID.matcher(deviceId).matches()) {
-            throw new ApiException(404, "no device " + ApiQueries.printable(deviceId), null);
+            throw new ApiException(404, "no device " + ApiParams.printable(deviceId), null);
         }
         Range r = Range.of(from, to, points, now);
         return Tx.read(dataSource, c -> {

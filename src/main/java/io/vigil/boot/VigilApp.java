@@ -312,7 +312,8 @@ public final class VigilApp implements AutoCloseable {
             }
         }
         if (server) {
-            for (String stage : new String[] {"server-ingest", "rest-api", "rest-console", "health", "events", "dashboard", "ml-state"}) {
+            for (String stage : new String[] {"server-ingest", "rest-auth", "rest-devices", "rest-logs",
+                    "rest-alerts", "rest-batches", "rest-ledger", "rest-meta", "health", "events", "dashboard", "ml-state"}) {
                 include.append(",classpath:routes/").append(stage).append(".camel.yaml");
             }
             if (ledger) {

@@ -2,7 +2,6 @@ package io.vigil.boot;
 
 import io.vigil.processors.ApiAuth;
 import io.vigil.processors.ApiErrors;
-import io.vigil.processors.ApiQueries;
 import io.vigil.processors.BatchForwarder;
 import io.vigil.processors.BatchSealer;
 import io.vigil.processors.BatchStore;
@@ -97,9 +96,16 @@ public class VigilBeans implements CamelConfiguration {
                 CommandKey.load(p.resolveProperty("vigil.command.key").orElse(""), dataDir),
                 prop(p, "vigil.command.topic-prefix"));
         registry.bind("deviceCommands", commands);
-        registry.bind("apiQueries", new ApiQueries(dataSource, ledger, commands.publicKey(), cipher));
+        // The REST resources' read sides, one per resource (routes/rest-*.camel.yaml).
+        registry.bind("deviceQueries", new io.vigil.processors.DeviceQueries(dataSource, ledger));
+        registry.bind("logQueries", new io.vigil.processors.LogQueries(dataSource, ledger));
+        registry.bind("eventQueries", new io.vigil.processors.EventQueries(dataSource, cipher));
+        registry.bind("batchQueries", new io.vigil.processors.BatchQueries(dataSource, ledger));
+        registry.bind("ledgerQueries", new io.vigil.processors.LedgerQueries(dataSource, ledger, commands.publicKey()));
+        registry.bind("statsQueries", new io.vigil.processors.StatsQueries(dataSource));
         registry.bind("openApiDocument", new io.vigil.processors.OpenApiDocument());
-        registry.bind("alertQueries", new io.vigil.processors.AlertQueries(dataSource, events));
+        registry.bind("alertQueries", new io.vigil.processors.AlertQueries(dataSource));
+        registry.bind("alertTriage", new io.vigil.processors.AlertTriage(dataSource, events));
         registry.bind("seriesQueries", new io.vigil.processors.SeriesQueries(dataSource,
                 intProp(p, "vigil.ledger.command-threshold")));
         if (ledger != null) {

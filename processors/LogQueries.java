@@ -1,0 +1,111 @@
+package io.vigil.processors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.crypto.MerkleTree;
+import io.vigil.db.Tx;
+import io.vigil.ledger.Ledger;
+import io.vigil.ledger.LedgerConnector;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** GET /logs (paged) and GET /logs/{device}/{seq}/proof: stored logs and their RFC 6962 audit paths. */
+public class LogQueries {
+
+    private final DataSource dataSource;
+    private final LedgerConnector ledger;
+
+    /** {@code ledger} null: no ledger configured (the on-chain root stays null). */
+    public LogQueries(DataSource dataSource, LedgerConnector ledger) {
+        this.dataSource = dataSource;
+        this.ledger = ledger;
+    }
+
+    /** Stored logs newest first (by arrival, or by sequence number for one device), paged. */
+    public Map<String, Object> logs(String deviceId, Integer limit, String cursor) {
+        int n = Paging.limit(limit);
+        ApiParams.deviceFilter(deviceId);
+        String list = deviceId == null ? "logs" : "logs:" + deviceId;
+        String[] after = Paging.key(list, cursor, 1);
+        long below = after == null ? Long.MAX_VALUE : Paging.longPart(after[0]);
+        return Tx.read(dataSource, c -> {
+            List<Map<String, Object>> rows = deviceId == null
+                    ? Tx.rows(c, "select * from logs where id < ? order by id desc limit ?", below, n + 1)
+                    : Tx.rows(c, "select * from logs where device_id = ? and sequence_no < ? order by sequence_no desc"
+                            + " limit ?", deviceId, below, n + 1);
+            List<Map<String, Object>> out = new ArrayList<>(rows.size());
+            for (Map<String, Object> row : rows) {
+                Map<String, Object> log = log(row);
+                log.put("_key", deviceId == null ? row.get("id") : row.get("sequence_no"));
+                out.add(log);
+            }
+            Map<String, Object> page = Paging.page(list, out, n, l -> new Object[] {l.get("_key")});
+            out.forEach(l -> l.remove("_key"));
+            return page;
+        });
+    }
+
+    private static Map<String, Object> log(Map<String, Object> row) {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("device_id", row.get("device_id"));
+        l.put("sequence_no", row.get("sequence_no"));
+        l.put("type", row.get("type"));
+        l.put("timestamp", row.get("device_timestamp"));
+        l.put("cpu_usage", row.get("cpu_usage"));
+        l.put("battery_level", row.get("battery_level"));
+        l.put("sensors", ApiParams.json((String) row.get("sensors")));
+        l.put("sig", row.get("sig"));
+        l.put("batch_id", String.valueOf(row.get("batch_id")));
+        l.put("leaf_index", row.get("leaf_index"));
+        l.put("stored_at", row.get("stored_at"));
+        l.put("label", row.get("ml_label"));
+        l.put("score", row.get("ml_score"));
+        l.put("model", row.get("ml_model"));
+        return l;
+    }
+
+    /** RFC 6962 audit path of one log in its batch, with the leaf input so a client can recompute the root. */
+    public Map<String, Object> proof(String deviceId, long sequenceNo) {
+        if (!ApiParams.isDeviceId(deviceId)) {
+            throw new ApiException(404, "no stored log " + ApiParams.printable(deviceId) + "/" + sequenceNo, null);
+        }
+        Map<String, Object> proof = Tx.read(dataSource, c -> {
+            List<Map<String, Object>> rows = Tx.rows(c, "select l.batch_id, l.leaf_index, l.canonical, b.batch_hash,"
+                    + " b.anchor_tx_hash from logs l join batches b on b.batch_id = l.batch_id"
+                    + " where l.device_id = ? and l.sequence_no = ?", deviceId, sequenceNo);
+            if (rows.isEmpty()) {
+                throw new ApiException(404, "no stored log " + deviceId + "/" + sequenceNo, null);
+            }
+            Map<String, Object> row = rows.get(0);
+            List<byte[]> leaves = BatchQueries.leaves(dataSource, (UUID) row.get("batch_id"));
+            int index = ((Number) row.get("leaf_index")).intValue();
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("batch_id", String.valueOf(row.get("batch_id")));
+            p.put("leaf_index", index);
+            p.put("tree_size", leaves.size());
+            p.put("audit_path", MerkleTree.auditPath(leaves, index));
+            p.put("batch_hash", row.get("batch_hash"));
+            p.put("tx_hash", row.get("anchor_tx_hash"));
+            p.put("leaf_input", row.get("canonical"));
+            return p;
+        });
+        // The root to compare with is the chain's, read now.
+        Optional<Ledger> chain = ledger == null ? Optional.empty() : ledger.get();
+        String onchain = null;
+        if (chain.isPresent()) {
+            try {
+                onchain = chain.get().batchRoot(UUID.fromString((String) proof.get("batch_id"))).orElse(null);
+            } catch (IOException e) {
+                onchain = null;
+            }
+        }
+        proof.put("onchain_hash", onchain);
+        return proof;
+    }
+}
