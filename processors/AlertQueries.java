@@ -127,95 +127,77 @@ public class AlertQueries {
                 + " order by id", ref.source(), ref.id());
     }
 
+    /** One of the two tables alerts come from, as the same columns. */
+    private record Source(String name, String prefix, int rank, String alias, String severity, String select) {
+    }
+
+    private static final Source SECURITY = new Source("security", "sec-", 1, "h", SECURITY_SEVERITY,
+            "select h.id, h.kind, h.device_id, h.sequence_no, h.detail, h.observed_at, h.tx_hash, h.attributable,"
+            + " h.incident_count as events, cast(null as double precision) as confidence, cast(null as varchar) as model,"
+            + " cast(null as varchar) as batch_id, cast(null as integer) as leaf_index,"
+            + " coalesce((select max(e.observed_at) from security_events e where e.incident_of = h.id), h.observed_at)"
+            + " as last_observed_at, " + SECURITY_SEVERITY + " as severity, s.state, s.updated_at, s.updated_by, s.role"
+            + " from security_events h left join alert_states s on s.source = 'security' and s.ref_id = h.id"
+            + " where h.incident_of is null");
+    private static final Source ML = new Source("ml", "ml-", 0, "m", ML_SEVERITY,
+            "select m.id, 'ml_anomaly' as kind, m.device_id, m.sequence_no, m.detail, m.observed_at, m.tx_hash,"
+            + " false as attributable, 1 as events, m.confidence, m.model, cast(m.batch_id as varchar) as batch_id,"
+            + " m.leaf_index, m.observed_at as last_observed_at, " + ML_SEVERITY + " as severity,"
+            + " s.state, s.updated_at, s.updated_by, s.role"
+            + " from ml_alerts m left join alert_states s on s.source = 'ml' and s.ref_id = m.id where 1 = 1");
+
     private static List<Map<String, Object>> security(Connection c, Filter f, int limit, long at, int rank, long id,
             long... only) throws SQLException {
-        StringBuilder sql = new StringBuilder("select h.id, h.kind, h.device_id, h.sequence_no, h.detail, h.observed_at,"
-                + " h.tx_hash, h.attributable, h.incident_count, " + SECURITY_SEVERITY + " as severity,"
-                + " coalesce((select max(e.observed_at) from security_events e where e.incident_of = h.id), h.observed_at)"
-                + " as last_observed_at, s.state, s.updated_at, s.updated_by, s.role"
-                + " from security_events h left join alert_states s on s.source = 'security' and s.ref_id = h.id"
-                + " where h.incident_of is null");
-        List<Object> args = new ArrayList<>();
-        // Security alerts rank 1: after a cursor at (t, rank, id) come those older than t, or at t with a smaller id
-        // when the cursor was a security alert too.
-        if (rank >= 1) {
-            sql.append(" and (h.observed_at < ? or (h.observed_at = ? and h.id < ?))");
-            args.addAll(List.of(at, at, rank == 1 ? id : Long.MAX_VALUE));
-        } else {
-            sql.append(" and h.observed_at < ?");
-            args.add(at);
-        }
-        if (only.length > 0) {
-            sql.append(" and h.id = ?");
-            args.add(only[0]);
-        }
-        filters(sql, args, f, "h", SECURITY_SEVERITY);
-        sql.append(" order by h.observed_at desc, h.id desc limit ?");
-        args.add(limit);
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> row : Tx.rows(c, sql.toString(), args.toArray())) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("id", "sec-" + row.get("id"));
-            a.put("source", "security");
-            a.put("kind", row.get("kind"));
-            a.put("severity", row.get("severity"));
-            a.put("device_id", row.get("device_id"));
-            a.put("sequence_no", row.get("sequence_no"));
-            a.put("detail", row.get("detail"));
-            a.put("confidence", null);
-            a.put("model", null);
-            a.put("count", row.get("incident_count"));
-            a.put("attributable", row.get("attributable"));
-            a.put("observed_at", row.get("observed_at"));
-            a.put("last_observed_at", row.get("last_observed_at"));
-            a.put("tx_hash", row.get("tx_hash"));
-            state(a, row);
-            out.add(a);
-        }
-        return out;
+        return query(c, SECURITY, f, limit, at, rank, id, only);
     }
 
     private static List<Map<String, Object>> ml(Connection c, Filter f, int limit, long at, int rank, long id,
             long... only) throws SQLException {
-        StringBuilder sql = new StringBuilder("select m.id, m.device_id, m.sequence_no, m.batch_id, m.leaf_index,"
-                + " m.confidence, m.model, m.detail, m.observed_at, m.tx_hash, " + ML_SEVERITY + " as severity,"
-                + " s.state, s.updated_at, s.updated_by, s.role"
-                + " from ml_alerts m left join alert_states s on s.source = 'ml' and s.ref_id = m.id where");
+        return query(c, ML, f, limit, at, rank, id, only);
+    }
+
+    /**
+     * One table's alerts after the cursor (at, rank, id), newest first. The order is (start, rank, id) descending,
+     * security (rank 1) before ML (rank 0) at the same start: after a cursor of a higher rank come this table's
+     * alerts at its start too; after one of the same rank, those with a smaller id; after one of a lower rank, only
+     * older ones.
+     */
+    private static List<Map<String, Object>> query(Connection c, Source src, Filter f, int limit, long at, int rank,
+            long id, long... only) throws SQLException {
+        String t = src.alias();
+        StringBuilder sql = new StringBuilder(src.select());
         List<Object> args = new ArrayList<>();
-        // ML alerts rank 0: after a security cursor at t come ML alerts at t or older.
-        if (rank == 0) {
-            sql.append(" (m.observed_at < ? or (m.observed_at = ? and m.id < ?))");
+        if (rank > src.rank()) {
+            sql.append(" and ").append(t).append(".observed_at <= ?");
+            args.add(at);
+        } else if (rank == src.rank()) {
+            sql.append(" and (").append(t).append(".observed_at < ? or (").append(t).append(".observed_at = ? and ")
+                    .append(t).append(".id < ?))");
             args.addAll(List.of(at, at, id));
         } else {
-            sql.append(" m.observed_at <= ?");
+            sql.append(" and ").append(t).append(".observed_at < ?");
             args.add(at);
         }
         if (only.length > 0) {
-            sql.append(" and m.id = ?");
+            sql.append(" and ").append(t).append(".id = ?");
             args.add(only[0]);
         }
-        filters(sql, args, f, "m", ML_SEVERITY);
-        sql.append(" order by m.observed_at desc, m.id desc limit ?");
+        filters(sql, args, f, t, src.severity());
+        sql.append(" order by ").append(t).append(".observed_at desc, ").append(t).append(".id desc limit ?");
         args.add(limit);
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> row : Tx.rows(c, sql.toString(), args.toArray())) {
             Map<String, Object> a = new LinkedHashMap<>();
-            a.put("id", "ml-" + row.get("id"));
-            a.put("source", "ml");
-            a.put("kind", "ml_anomaly");
-            a.put("severity", row.get("severity"));
-            a.put("device_id", row.get("device_id"));
-            a.put("sequence_no", row.get("sequence_no"));
-            a.put("detail", row.get("detail"));
-            a.put("confidence", row.get("confidence"));
-            a.put("model", row.get("model"));
-            a.put("count", 1);
-            a.put("attributable", false);
-            a.put("batch_id", String.valueOf(row.get("batch_id")));
-            a.put("leaf_index", row.get("leaf_index"));
-            a.put("observed_at", row.get("observed_at"));
-            a.put("last_observed_at", row.get("observed_at"));
-            a.put("tx_hash", row.get("tx_hash"));
+            a.put("id", src.prefix() + row.get("id"));
+            a.put("source", src.name());
+            for (String column : List.of("kind", "severity", "device_id", "sequence_no", "detail", "confidence", "model",
+                    "events", "attributable", "batch_id", "leaf_index", "observed_at", "last_observed_at", "tx_hash")) {
+                a.put("events".equals(column) ? "count" : column, row.get(column));
+            }
+            if (a.get("batch_id") == null) {
+                a.remove("batch_id");
+                a.remove("leaf_index");
+            }
             state(a, row);
             out.add(a);
         }

@@ -15,9 +15,6 @@ public class ApiErrors {
         if (error instanceof ApiException api) {
             return api.status();
         }
-        if (error instanceof IllegalArgumentException) {
-            return 400;
-        }
         return 500;
     }
 
@@ -27,9 +24,6 @@ public class ApiErrors {
         if (error instanceof ApiException api) {
             body.put("error", api.getMessage());
             body.put("detail", api.detail());
-        } else if (error instanceof IllegalArgumentException) {
-            body.put("error", error.getMessage());
-            body.put("detail", null);
         } else {
             LOG.error("API request failed", error);
             body.put("error", "internal error");
@@ -41,14 +35,33 @@ public class ApiErrors {
     /** The failure that explains the request: Camel wraps bean failures in its own exceptions. */
     private static Throwable cause(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof ApiException || t instanceof IllegalArgumentException) {
+            if (t instanceof ApiException) {
                 return t;
             }
-            // A body the bean cannot take (a form post, say): the request's fault, not ours.
-            if (t instanceof org.apache.camel.component.bean.ParameterBindingException) {
-                return new ApiException(400, "the request body must be JSON (Content-Type: application/json)", null);
+            // A body or a parameter the bean cannot take (a form post, a sequence number too large for a long): the
+            // request's fault, not ours. Any other exception, an IllegalArgumentException from a bug included, is a
+            // 500 "internal error", logged, with nothing of it in the answer.
+            if (t instanceof org.apache.camel.component.bean.ParameterBindingException binding) {
+                Class<?> type = binding.getParameterType();
+                return type == byte[].class
+                        ? new ApiException(400, "the request body must be JSON (Content-Type: application/json)", null)
+                        : new ApiException(400, "a parameter is not " + (type == Long.class || type == long.class
+                                || type == Integer.class || type == int.class ? "a whole number in range" : "valid"), null);
             }
         }
         return thrown;
+    }
+
+    /** 422 naming the log (index, device, sequence) and why, in words: never SQL or internal names. */
+    static ApiException refusedLog(int index, io.vigil.model.Packet packet, io.vigil.model.PacketRejectedException e) {
+        java.util.Map<String, Object> detail = new java.util.LinkedHashMap<>();
+        detail.put("log_index", index);
+        if (packet != null) {
+            detail.put("device_id", packet.deviceId());
+            detail.put("sequence_no", packet.sequenceNo());
+        }
+        detail.put("kind", e.kind().wire());
+        detail.put("reason", e.getMessage());
+        return new ApiException(422, "log " + index + " failed verification: " + e.kind().wire(), detail);
     }
 }

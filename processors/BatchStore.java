@@ -1,5 +1,9 @@
 package io.vigil.processors;
 
+import io.vigil.model.BatchOutcome;
+import io.vigil.model.StoredLog;
+import io.vigil.model.Verdict;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.crypto.CanonicalJson;
@@ -28,30 +32,6 @@ import javax.sql.DataSource;
 public class BatchStore {
 
     private static final Pattern HEX64 = Pattern.compile("^[0-9a-f]{64}$");
-
-    /** What the server made of a batch; {@code stored} logs are for the JSONL export and live events. */
-    public record Outcome(boolean duplicate, UUID batchId, String batchHash, List<StoredLog> stored) {
-        public Map<String, Object> answer() {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("batch_id", batchId.toString());
-            body.put("status", duplicate ? "duplicate" : "stored");
-            body.put("batch_hash", batchHash);
-            body.put("logs", duplicate ? 0 : stored.size());
-            return body;
-        }
-
-        public int httpStatus() {
-            return duplicate ? 200 : 201;
-        }
-    }
-
-    /** One stored log with its place in its batch, and its ML verdict (null when ML is off). */
-    public record StoredLog(UUID batchId, int leafIndex, long storedAt, Packet packet, Verdict verdict, Long alertId) {
-    }
-
-    /** The ML verdict of one log: label, anomaly confidence 0-1, the deciding model, and whether it is an alert. */
-    public record Verdict(String label, double score, String model, boolean alert, String detail) {
-    }
 
     /**
      * A batch that passed every check, not yet stored: {@code known} if its batch_id is already stored (a
@@ -133,14 +113,14 @@ public class BatchStore {
             try {
                 packet = validator.fromTree(logs.get(i));
             } catch (PacketRejectedException e) {
-                throw refusedLog(i, null, e);
+                throw ApiErrors.refusedLog(i, null, e);
             }
             try {
                 // The server does not take the gateway's word (§3): the device's own signature, then sanity.
                 signatures.verify(packet);
                 sanity.check(packet, createdAt.asLong());
             } catch (PacketRejectedException e) {
-                throw refusedLog(i, packet, e);
+                throw ApiErrors.refusedLog(i, packet, e);
             }
             packets.add(packet);
             leaves.add(packet.canonical());
@@ -156,7 +136,7 @@ public class BatchStore {
     }
 
     /** Stores a parsed batch, its logs with their verdicts, its ML alerts and its ledger rows, once per batch_id. */
-    public Outcome store(Parsed batch, long now) {
+    public BatchOutcome store(Parsed batch, long now) {
         UUID batchId = batch.batchId();
         String gatewayId = batch.gatewayId();
         String batchHash = batch.batchHash();
@@ -164,7 +144,7 @@ public class BatchStore {
         JsonNode logs = batch.logs();
         List<Verdict> verdicts = batch.verdicts();
         List<Packet> conflicts = new ArrayList<>();
-        Outcome outcome = Tx.inTransaction(dataSource, c -> {
+        BatchOutcome outcome = Tx.inTransaction(dataSource, c -> {
             conflicts.clear();
             int inserted = Tx.update(c, "insert into batches (batch_id, gateway_id, created_at, received_at, log_count,"
                     + " batch_hash) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
@@ -175,7 +155,7 @@ public class BatchStore {
                 if (!known.equals(batchHash)) {
                     throw new ApiException(409, "batch_id already stored with another batch_hash", batchId.toString());
                 }
-                return new Outcome(true, batchId, batchHash, List.of());
+                return new BatchOutcome(true, batchId, batchHash, List.of());
             }
             List<StoredLog> stored = new ArrayList<>(packets.size());
             try (PreparedStatement insert = c.prepareStatement("insert into logs (device_id, sequence_no, type,"
@@ -249,13 +229,13 @@ public class BatchStore {
             int maxScore = 0;
             for (int i = 0; verdicts != null && i < verdicts.size(); i++) {
                 Verdict v = verdicts.get(i);
-                maxScore = Math.max(maxScore, basisPoints(v.score()));
+                maxScore = Math.max(maxScore, LedgerOutbox.basisPoints(v.score()));
                 if (v.alert() && stillNew[i]) {
                     Packet p = packets.get(i);
                     long alertId = Tx.insertReturningId(c, "insert into ml_alerts (device_id, sequence_no, batch_id,"
                             + " leaf_index, confidence, model, detail, observed_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
                             p.deviceId(), p.sequenceNo(), batchId, i, v.score(), v.model(), v.detail(), now);
-                    ledger.mlIncident(c, p.deviceId(), gatewayId, batchHash, now, basisPoints(v.score()), alertId, now);
+                    ledger.mlIncident(c, p.deviceId(), gatewayId, batchHash, now, LedgerOutbox.basisPoints(v.score()), alertId, now);
                     for (int k = 0; k < stored.size(); k++) {
                         if (stored.get(k).leafIndex() == i) {
                             stored.set(k, new StoredLog(batchId, i, now, p, v, alertId));
@@ -277,7 +257,7 @@ public class BatchStore {
             for (Map.Entry<String, Integer> h : heartbeats.entrySet()) {
                 ledger.trust(c, h.getKey(), h.getValue(), now, now);
             }
-            return new Outcome(false, batchId, batchHash, stored);
+            return new BatchOutcome(false, batchId, batchHash, stored);
         });
         // Two validly signed packets with one sequence number and other bytes: a replay by the key holder (§3, §4).
         for (Packet p : conflicts) {
@@ -287,23 +267,6 @@ public class BatchStore {
                     p.canonicalJson().getBytes(java.nio.charset.StandardCharsets.UTF_8), now);
         }
         return outcome;
-    }
-
-    /** 422 naming the log (index, device, sequence) and why, in words: never SQL or internal names. */
-    private static ApiException refusedLog(int index, Packet packet, PacketRejectedException e) {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("log_index", index);
-        if (packet != null) {
-            detail.put("device_id", packet.deviceId());
-            detail.put("sequence_no", packet.sequenceNo());
-        }
-        detail.put("kind", e.kind().wire());
-        detail.put("reason", e.getMessage());
-        return new ApiException(422, "log " + index + " failed verification: " + e.kind().wire(), detail);
-    }
-
-    static int basisPoints(double score) {
-        return (int) Math.round(Math.max(0, Math.min(1, score)) * LedgerOutbox.CERTAIN);
     }
 
     private static String sensorsJson(ObjectNode log) {

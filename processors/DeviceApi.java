@@ -28,7 +28,14 @@ public class DeviceApi {
         }
         String deviceId = request.path("device_id").isTextual() ? request.get("device_id").asText() : null;
         String publicKey = request.path("public_key").isTextual() ? request.get("public_key").asText() : null;
-        if (registry.provision(deviceId, publicKey, now) == DeviceRegistry.Provisioned.EXISTS) {
+        DeviceRegistry.Provisioned result;
+        try {
+            result = registry.provision(deviceId, publicKey, now);
+        } catch (IllegalArgumentException e) {
+            // The id or the key is not what PROTOCOL §6 asks for; the message says which, in words.
+            throw new ApiException(400, e.getMessage(), null);
+        }
+        if (result == DeviceRegistry.Provisioned.EXISTS) {
             throw new ApiException(409, "device " + deviceId + " is already provisioned", deviceId);
         }
         Map<String, Object> created = new LinkedHashMap<>();

@@ -1,9 +1,9 @@
 package io.vigil.processors;
 
 import io.vigil.model.SecurityEvent;
-import io.vigil.processors.BatchStore.Outcome;
-import io.vigil.processors.BatchStore.StoredLog;
-import io.vigil.processors.BatchStore.Verdict;
+import io.vigil.model.BatchOutcome;
+import io.vigil.model.StoredLog;
+import io.vigil.model.Verdict;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +74,7 @@ public class EventStream {
     }
 
     /** One message per stored log of a newly stored batch. */
-    public void logsStored(Outcome outcome) {
+    public void logsStored(BatchOutcome outcome) {
         if (outcome.duplicate() || connections.isEmpty()) {
             return;
         }

@@ -1,6 +1,6 @@
 package io.vigil.processors;
 
-import io.vigil.processors.BatchStore.StoredLog;
+import io.vigil.model.StoredLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -22,6 +22,11 @@ public class LedgerOutbox {
     /** A typed security event is certain: the largest anomaly score (basis points). */
     public static final int CERTAIN = 10_000;
 
+    /** A confidence 0-1 as the contract's anomaly score: basis points, 0 to 10000. */
+    public static int basisPoints(double score) {
+        return (int) Math.round(Math.max(0, Math.min(1, score)) * CERTAIN);
+    }
+
     private final boolean enabled;
 
     public LedgerOutbox(boolean enabled) {

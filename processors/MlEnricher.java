@@ -99,12 +99,12 @@ public class MlEnricher {
         float[] iso = models.isolationForest(rows);
         OnnxModels.Info rfInfo = models.info("random-forest");
         OnnxModels.Info ifInfo = models.info("isolation-forest");
-        List<BatchStore.Verdict> verdicts = new ArrayList<>(packets.size());
+        List<io.vigil.model.Verdict> verdicts = new ArrayList<>(packets.size());
         for (int i = 0; i < packets.size(); i++) {
             Detector.Verdict v = Detector.combine(rf[i], rfInfo.id(), iso[i], ifInfo.threshold(), ifInfo.id(),
                     grades[i], STREAMING_ID);
             boolean alert = v.anomalous() && v.confidence() >= alertConfidence;
-            verdicts.add(new BatchStore.Verdict(v.label(), v.confidence(), v.model(), alert,
+            verdicts.add(new io.vigil.model.Verdict(v.label(), v.confidence(), v.model(), alert,
                     alert ? detail(v, rows[i]) : null));
         }
         return batch.withVerdicts(verdicts);

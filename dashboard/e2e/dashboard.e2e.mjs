@@ -93,8 +93,10 @@ try {
   for (let attempt = 0; attempt < 20 && verdict !== 'verified'; attempt++) {
     await page.click('a[href="#/live"]');
     await page.waitForSelector('tr[data-log]');
-    const rows = await page.$$('tr[data-log] a[href^="#/proofs/"]');
-    await rows[rows.length - 1].click(); // the oldest shown: its batch is the most likely to be anchored already
+    // The oldest shown: its batch is the most likely to be anchored already. Read its link and go there (the list
+    // keeps changing as logs arrive, so a row handle may be replaced before a click lands).
+    const proofLinks = await page.$$eval('tr[data-log] a[href^="#/proofs/"]', (links) => links.map((a) => a.getAttribute('href')));
+    await page.goto(`${url}/${proofLinks[proofLinks.length - 1]}`);
     await page.waitForSelector('[data-verdict]', { timeout: 30000 });
     verdict = await page.getAttribute('[data-verdict]', 'data-verdict');
     if (verdict === 'not_anchored') {

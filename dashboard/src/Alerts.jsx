@@ -6,6 +6,14 @@ import { withParams } from './Paged.jsx';
 import { State, TxLink, time, errorText, duration, severityBadge } from './components.jsx';
 
 const KINDS = ['replay', 'bad_signature', 'unknown_device', 'schema', 'sanity', 'rate', 'impersonation', 'ml_anomaly'];
+const ANY = ['', 'any'];
+// The server-side filters offered as lists: name, label, [value, text] choices.
+const FILTERS = [
+  ['state', 'State', [ANY, ['open', 'open'], ['acknowledged', 'acknowledged'], ['resolved', 'resolved']]],
+  ['severity', 'Severity', [ANY, ['high', 'high'], ['medium', 'medium'], ['low', 'low']]],
+  ['source', 'Source', [ANY, ['security', 'security'], ['ml', 'ML']]],
+  ['kind', 'Kind', [ANY, ...KINDS.map((k) => [k, k])]],
+];
 const SINCE = [['', 'any time'], ['900000', 'last 15 min'], ['3600000', 'last hour'], ['86400000', 'last 24 h'], ['604800000', 'last 7 days']];
 
 function severityOf(m) {
@@ -218,39 +226,14 @@ export default function Alerts({ api, role, feed, query }) {
     <section data-view="alerts">
       <h2>Alerts</h2>
       <form className="filters" role="search" aria-label="Filter alerts" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          State
-          <select name="state" value={filter.state} onChange={set('state')}>
-            <option value="">any</option>
-            <option value="open">open</option>
-            <option value="acknowledged">acknowledged</option>
-            <option value="resolved">resolved</option>
-          </select>
-        </label>
-        <label>
-          Severity
-          <select name="severity" value={filter.severity} onChange={set('severity')}>
-            <option value="">any</option>
-            <option value="high">high</option>
-            <option value="medium">medium</option>
-            <option value="low">low</option>
-          </select>
-        </label>
-        <label>
-          Source
-          <select name="source" value={filter.source} onChange={set('source')}>
-            <option value="">any</option>
-            <option value="security">security</option>
-            <option value="ml">ML</option>
-          </select>
-        </label>
-        <label>
-          Kind
-          <select name="kind" value={filter.kind} onChange={set('kind')}>
-            <option value="">any</option>
-            {KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
-          </select>
-        </label>
+        {FILTERS.map(([key, label, options]) => (
+          <label key={key}>
+            {label}
+            <select name={key} value={filter[key]} onChange={set(key)}>
+              {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+            </select>
+          </label>
+        ))}
         <label>
           Device
           <input name="device_id" type="search" value={filter.device_id} placeholder="exact device id"

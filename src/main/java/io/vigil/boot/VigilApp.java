@@ -64,7 +64,7 @@ public final class VigilApp implements AutoCloseable {
         // Vigil's own MQTT logins and the unguessable part of the gateway's client id (owner-only, PROTOCOL §1a).
         io.vigil.mqtt.ServiceCredentials mqttCredentials;
         try {
-            restrictDir(dataDir);
+            OwnerOnly.directory(dataDir);
             mqttCredentials = io.vigil.mqtt.ServiceCredentials.ensure(dataDir);
         } catch (IOException e) {
             throw new StartupException("cannot write " + io.vigil.mqtt.ServiceCredentials.file(dataDir) + ": "
@@ -80,7 +80,7 @@ public final class VigilApp implements AutoCloseable {
             }
             Ports.requireFree("127.0.0.1", config.getInt("vigil.ledger.dev-port"), "VIGIL_LEDGER_DEV_PORT");
         }
-        deriveSettings(httpPort, embeddedBroker, mqttCredentials);
+        DerivedSettings.apply(config, httpPort, embeddedBroker, mqttCredentials);
         io.vigil.sim.MqttLogin demoLogin = embeddedBroker ? io.vigil.sim.MqttLogin.fleet(mqttCredentials)
                 : config.get("vigil.mqtt.username").isEmpty() ? io.vigil.sim.MqttLogin.ANONYMOUS
                 : new io.vigil.sim.MqttLogin(config.get("vigil.mqtt.username"), config.get("vigil.mqtt.password"));
@@ -91,7 +91,7 @@ public final class VigilApp implements AutoCloseable {
         dataSource = Database.open(dbUrl, config.get("vigil.db.user"), config.get("vigil.db.password"),
                 poolSize(dbUrl));
         if (!config.isSet("vigil.db.url")) {
-            ownerOnly(dataDir.resolve("db")); // the H2 files: owner-only, like the rest of the data dir
+            OwnerOnly.withFiles(dataDir.resolve("db")); // the H2 files: owner-only, like the rest of the data dir
         }
         io.vigil.mqtt.BrokerSecurity brokerSecurity = null;
         if (embeddedBroker) {
@@ -103,7 +103,9 @@ public final class VigilApp implements AutoCloseable {
                             tls.password(), config.get("vigil.mqtt.tls-client-auth")), brokerSecurity);
         }
         if (server && ledgerEnabled) {
-            ledger = connectLedger(dataDir, devChainNeeded);
+            LedgerSetup.Started started = LedgerSetup.connect(config, dataDir, devChainNeeded);
+            devChain = started.devChain();
+            ledger = started.connector();
         }
         vertx = Vertx.vertx();
 
@@ -191,7 +193,7 @@ public final class VigilApp implements AutoCloseable {
         if (gateway && simulated > 0) {
             fleet = DemoFleet.start(config, simulated, registry, demoLogin);
         }
-        printBanner(httpPort, tls, devTokens, server);
+        Banner.print(config, httpPort, tls, devTokens, server, broker != null, ledger, devChain != null);
         return this;
     }
 
@@ -211,148 +213,22 @@ public final class VigilApp implements AutoCloseable {
         return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
     }
 
-    /** Values the routes need that follow from others: broker URL, subscription, client id, server URL. */
-    private void deriveSettings(int httpPort, boolean embeddedBroker, io.vigil.mqtt.ServiceCredentials mqttCredentials) {
-        if (!config.isSet("vigil.gateway.id")) {
-            String hostName;
-            try {
-                hostName = InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT)
-                        .replaceAll("[^a-z0-9_-]", "-");
-            } catch (IOException e) {
-                hostName = "local";
-            }
-            config.put("vigil.gateway.id", ("gw-" + hostName).substring(0, Math.min(64, 3 + hostName.length())));
-        }
-        String brokerUrl = embeddedBroker
-                ? "tcp://127.0.0.1:" + config.getInt("vigil.mqtt.port")
-                : config.get("vigil.mqtt.url");
-        if (brokerUrl.isEmpty()) {
-            brokerUrl = "tcp://127.0.0.1:" + config.getInt("vigil.mqtt.port");
-        }
-        config.put("vigil.mqtt.effective-url", brokerUrl);
-        String topic = config.get("vigil.mqtt.topic");
-        config.put("vigil.mqtt.subscription", config.isSet("vigil.mqtt.share-group")
-                ? "$share/" + config.get("vigil.mqtt.share-group") + "/" + topic : topic);
-        // Nobody can guess it, so nobody can take over the gateway's durable session (and the broker keeps a client
-        // id to the login that first used it); kept in the data dir, so the session survives restarts.
-        config.put("vigil.mqtt.client-id", "vigil-" + config.get("vigil.gateway.id") + "-" + mqttCredentials.clientNonce());
-        if (embeddedBroker) {
-            config.put("vigil.mqtt.username", io.vigil.mqtt.ServiceCredentials.SERVICE);
-            config.put("vigil.mqtt.password", mqttCredentials.servicePassword());
-        }
-        if (!config.isSet("vigil.server.url")) {
-            config.put("vigil.server.url", "https://localhost:" + httpPort);
-        }
-        URI.create(config.get("vigil.server.url"));
-    }
-
     /**
-     * The server's ledger: the embedded dev chain (Ganache, accounts generated into the data dir) unless
-     * VIGIL_ETH_URL names a node, whose writer key then comes from VIGIL_ETH_PRIVATE_KEY. A node that is down
-     * at start is connected later; the dev chain must start.
+     * The route folders this process loads (camel.main.routes-include-pattern): routes/common always, routes/gateway
+     * for the gateway role, routes/server for the server role, routes/ledger when a ledger is configured.
      */
-    private io.vigil.ledger.LedgerConnector connectLedger(Path dataDir, boolean devChainNeeded) {
-        Path ledgerDir = dataDir.resolve("ledger");
-        org.web3j.crypto.Credentials writer;
-        org.web3j.crypto.Credentials deployer;
-        String url;
-        if (devChainNeeded) {
-            devChain = io.vigil.ledger.DevChain.start(findGanache(), ledgerDir, config.getInt("vigil.ledger.dev-port"),
-                    java.time.Duration.ofSeconds(60));
-            url = devChain.url();
-            writer = devChain.writer();
-            deployer = devChain.owner();
-        } else {
-            url = config.get("vigil.eth.url");
-            if (!config.isSet("vigil.eth.private-key")) {
-                throw new StartupException("VIGIL_ETH_URL is set, so VIGIL_ETH_PRIVATE_KEY must hold the server's writer"
-                        + " account key (hex)");
-            }
-            try {
-                writer = org.web3j.crypto.Credentials.create(config.get("vigil.eth.private-key").trim());
-            } catch (RuntimeException e) {
-                throw new StartupException("VIGIL_ETH_PRIVATE_KEY is not a hex secp256k1 private key");
-            }
-            deployer = writer;
-        }
-        io.vigil.ledger.LedgerConnector connector = new io.vigil.ledger.LedgerConnector(url, writer, deployer,
-                config.get("vigil.ledger.audit-address"), config.get("vigil.ledger.trust-address"), ledgerDir,
-                config.getInt("vigil.ledger.command-threshold"), config.getLong("vigil.ledger.backoff-max-ms"));
-        if (connector.get().isEmpty() && devChainNeeded) {
-            connector.close();
-            throw new StartupException("cannot deploy or load the contracts on the dev chain: " + connector.lastError());
-        }
-        return connector;
-    }
-
-    /** Ganache from the project's npm install: as configured, else next to the jar's project, else ./contracts. */
-    private Path findGanache() {
-        if (config.isSet("vigil.ledger.ganache")) {
-            return Path.of(config.get("vigil.ledger.ganache"));
-        }
-        Path relative = Path.of("contracts", "node_modules", ".bin", "ganache");
-        try {
-            Path jar = Path.of(VigilApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path project = jar.getParent() == null ? null : jar.getParent().getParent();
-            if (project != null && Files.isExecutable(project.resolve(relative))) {
-                return project.resolve(relative);
-            }
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            // fall back to the working directory
-        }
-        return relative;
-    }
-
-    private static String routesFor(boolean gateway, boolean server, boolean ledger) {
-        StringBuilder include = new StringBuilder("classpath:routes/error-handling.camel.yaml");
+    static String routesFor(boolean gateway, boolean server, boolean ledger) {
+        StringBuilder include = new StringBuilder("classpath:routes/common/*.camel.yaml");
         if (gateway) {
-            for (String stage : new String[] {"mqtt-ingest", "validate", "authenticate", "sanity", "replay-guard",
-                    "batch", "forward", "quarantine"}) {
-                include.append(",classpath:routes/").append(stage).append(".camel.yaml");
-            }
+            include.append(",classpath:routes/gateway/*.camel.yaml");
         }
         if (server) {
-            for (String stage : new String[] {"server-ingest", "rest-auth", "rest-devices", "rest-logs",
-                    "rest-alerts", "rest-batches", "rest-ledger", "rest-meta", "health", "events", "dashboard", "ml-state"}) {
-                include.append(",classpath:routes/").append(stage).append(".camel.yaml");
-            }
+            include.append(",classpath:routes/server/*.camel.yaml");
             if (ledger) {
-                include.append(",classpath:routes/ledger-out.camel.yaml");
+                include.append(",classpath:routes/ledger/*.camel.yaml");
             }
         }
         return include.toString();
-    }
-
-    private void printBanner(int httpPort, DevTls.Material tls, java.util.List<String> devTokens, boolean server) {
-        StringBuilder banner = new StringBuilder("\nVigil is running (role ").append(config.get("vigil.role")).append(")\n");
-        if (server) {
-            banner.append("  API        https://localhost:").append(httpPort).append("/api/v1  (CA: ").append(tls.caPem()).append(")\n");
-            banner.append("  OpenAPI    https://localhost:").append(httpPort).append("/api/v1/openapi.json\n");
-            banner.append("  health     https://localhost:").append(httpPort).append("/health\n");
-            banner.append("  metrics    https://localhost:").append(httpPort).append("/observe/metrics  (viewer token)\n");
-            if (ledger != null) {
-                banner.append("  ledger     ").append(ledger.rpcUrl()).append(devChain != null ? " (dev chain)" : "")
-                        .append(ledger.get().map(l -> "  AuditLedger " + l.info().auditLedger() + "  DeviceTrust "
-                                + l.info().deviceTrust()).orElse("  (not reachable yet)")).append('\n');
-            }
-        }
-        banner.append("  MQTT       ").append(config.get("vigil.mqtt.effective-url")).append("  topic ")
-                .append(config.get("vigil.mqtt.topic")).append('\n');
-        if (broker != null && config.getInt("vigil.mqtt.tls-port") > 0) {
-            banner.append("  MQTT TLS   ssl://localhost:").append(config.getInt("vigil.mqtt.tls-port"))
-                    .append("  (CA ").append(tls.caPem()).append("; client certificate ")
-                    .append(config.get("vigil.mqtt.tls-client-auth")).append(": vigil tls --dir ")
-                    .append(config.dataDir()).append(" --issue <name>)\n");
-        }
-        banner.append("  data       ").append(config.dataDir()).append('\n');
-        if (!devTokens.isEmpty()) {
-            // Tokens are secrets: the log says where they are, never what they are.
-            Path file = config.dataDir().resolve("dev-tokens.properties");
-            banner.append("  dev tokens ").append(String.join(", ", devTokens)).append(" in ").append(file)
-                    .append(" (owner-only; set VIGIL_<ROLE>_TOKEN to replace). Read one:\n")
-                    .append("    sed -n 's/^vigil.viewer.token=//p' ").append(file).append('\n');
-        }
-        LOG.info(banner.toString());
     }
 
     public VigilConfig config() {
@@ -412,28 +288,5 @@ public final class VigilApp implements AutoCloseable {
             dataSource.close();
         }
         LOG.info("Vigil stopped");
-    }
-
-    /** A directory and the files in it, owner-only (0700 / 0600) where the file system can say so. */
-    static void ownerOnly(Path dir) {
-        try {
-            restrictDir(dir);
-            try (var files = Files.list(dir)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                }
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.warn("cannot make {} owner-only: {}", dir, e.getMessage());
-        }
-    }
-
-    /** The data dir holds keys, tokens and credentials: owner-only where the file system can say so. */
-    static void restrictDir(Path dir) throws IOException {
-        try {
-            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system
-        }
     }
 }

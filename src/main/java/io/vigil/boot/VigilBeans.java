@@ -96,7 +96,7 @@ public class VigilBeans implements CamelConfiguration {
                 CommandKey.load(p.resolveProperty("vigil.command.key").orElse(""), dataDir),
                 prop(p, "vigil.command.topic-prefix"));
         registry.bind("deviceCommands", commands);
-        // The REST resources' read sides, one per resource (routes/rest-*.camel.yaml).
+        // The REST resources' read sides, one per resource (routes/server/rest-*.camel.yaml).
         registry.bind("deviceQueries", new io.vigil.processors.DeviceQueries(dataSource, ledger));
         registry.bind("logQueries", new io.vigil.processors.LogQueries(dataSource, ledger));
         registry.bind("eventQueries", new io.vigil.processors.EventQueries(dataSource, cipher));

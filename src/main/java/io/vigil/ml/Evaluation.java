@@ -114,8 +114,22 @@ public final class Evaluation {
         }
         Path lwsndr = Path.of(opts.getOrDefault("--lwsndr", "ml/data/lwsndr_single_hop.csv"));
         Path nab = Path.of(opts.getOrDefault("--nab", "../shared/data/nab"));
+        // A data set that is asked for but missing is an error, said before two minutes of work, not a pass.
+        List<String> missing = new java.util.ArrayList<>();
+        if (!Files.exists(lwsndr)) {
+            missing.add("LWSNDR at " + lwsndr + " (--lwsndr FILE)");
+        }
+        if (!Files.isDirectory(nab)) {
+            missing.add("NAB at " + nab + " (--nab DIR: a folder of NAB data files with combined_labels.json)");
+        }
+        if (!missing.isEmpty()) {
+            System.err.println("vigil evaluate: data set not found: " + String.join("; ", missing));
+            return 2;
+        }
         boolean pass = true;
+        long started = System.currentTimeMillis();
         try (OnnxModels models = OnnxModels.fromClasspath()) {
+            System.err.println("vigil evaluate: 1/3 simulator scenarios (about a minute)");
             out.println("== Simulator scenarios (seed " + SEED + "+kind; training used seed " + Training.SEED + ")");
             List<Score> sim = simulator(models);
             print(sim, out);
@@ -126,19 +140,16 @@ public final class Evaluation {
                 }
             }
             if (Files.exists(lwsndr)) {
+                System.err.printf("vigil evaluate: 2/3 LWSNDR mote 4 (%d s so far)%n", (System.currentTimeMillis() - started) / 1000);
                 out.println();
                 out.println("== LWSNDR mote 4 (held out of training; outdoor; 32 labelled events)");
                 print(score("lwsndr-mote-4", Scenarios.lwsndr(lwsndr, List.of(4), SEED), models), out);
             }
         }
-        if (Files.isDirectory(nab)) {
-            out.println();
-            out.println("== NAB (streaming detector, NAB scoring)");
-            pass &= NabRun.run(nab, out);
-        } else {
-            out.println();
-            out.println("NAB data not found at " + nab + " (--nab DIR)");
-        }
+        System.err.printf("vigil evaluate: 3/3 NAB (%d s so far)%n", (System.currentTimeMillis() - started) / 1000);
+        out.println();
+        out.println("== NAB (streaming detector, NAB scoring)");
+        pass &= NabRun.run(nab, out);
         out.println(pass ? "ALL BARS MET" : "SOME BARS NOT MET");
         return pass ? 0 : 1;
     }

@@ -44,7 +44,7 @@ public final class SignCommand {
         System.out.println("# the packet:");
         System.out.println(packet);
         System.out.println("# publish it as the device (the password is its Ed25519 login, valid for 300 s):");
-        System.out.println("mosquitto_pub -V mqttv5 -h " + args.get("host", "127.0.0.1") + " -p " + args.get("port", "1883")
+        System.out.println("mosquitto_pub -V mqttv5 -h " + args.get("host", "127.0.0.1") + " -p " + args.get("port", System.getenv().getOrDefault("VIGIL_MQTT_PORT", "1883"))
                 + " -q 1 -t iot/logs -i " + device + "-" + Long.toString(now % 100_000, 36) + " -u " + device + " -P '"
                 + password + "' -m '" + packet.replace("'", "'\\''") + "'");
         return 0;

@@ -27,7 +27,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The hand-written OpenAPI document loads in swagger-parser with no message, and it and the REST routes
- * ({@code routes/rest-*.camel.yaml}) describe the same operations: none missing on either side.
+ * ({@code routes/server/rest-*.camel.yaml}) describe the same operations: none missing on either side.
  */
 class OpenApiDocumentTest {
 
@@ -58,7 +58,7 @@ class OpenApiDocumentTest {
     @Test
     void every_rest_route_is_in_the_document_and_every_documented_operation_is_a_route() throws IOException {
         TreeSet<String> routes = new TreeSet<>();
-        try (var files = Files.list(Path.of("routes"))) {
+        try (var files = Files.list(Path.of("routes", "server"))) {
             for (Path file : files.filter(f -> f.getFileName().toString().startsWith("rest-")).toList()) {
                 routes.addAll(restOperations(file));
             }

@@ -10,8 +10,23 @@ import java.util.List;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.Test;
 
-/** PROTOCOL.md §5 test vectors, reproduced byte for byte. */
+/** PROTOCOL §5 test vectors, reproduced byte for byte, and quoted unchanged by the project's docs/contract.md. */
 class ProtocolVectorsTest {
+
+    @Test
+    void the_contract_page_quotes_every_vector_unchanged() throws Exception {
+        String page = java.nio.file.Files.readString(java.nio.file.Path.of("docs/contract.md"), StandardCharsets.UTF_8);
+        List<String> vectors = new ArrayList<>(List.of(
+                "seed (hex)   3e6676a2169e765ce639f6c3aeac34cb6a3615649842c69cc2f30e1268a83516",
+                "public key   0SBF7O64tU8c80XZUs4jiaE53BVnWEXTNKWrjxhs1oQ",
+                "wire         " + WIRE, "canonical    " + CANONICAL,
+                "sig          jMaM9WsdLYikCmxc1Bs45FYCF7KfFWTjwH8YOqChlRnR0AogC8DRBvkmbz2OQtj0Vamz9yl3vDXGCMC7ve9-CA",
+                "merkle root  38ea503500f0aa8e3015b8abd7a899d0fd39f76b025a8508a9d624965455cd6e", MQTT_PASSWORD));
+        vectors.addAll(List.of(LEAVES));
+        for (String vector : vectors) {
+            assertThat(page.lines().anyMatch(line -> line.equals(vector))).as("docs/contract.md has the line " + vector).isTrue();
+        }
+    }
 
     private static final String WIRE = "{\"device_id\": \"esp32-lab-01\", \"type\": \"telemetry\", \"sequence_no\": 42, "
             + "\"timestamp\": 1795000000123, \"cpu_usage\": 12.5, \"battery_level\": 87.0, \"sensors\": {\"temperature\": 22.4, "

@@ -39,7 +39,7 @@ class RouteFilesSchemaTest {
 
     static Stream<Path> routeFiles() throws IOException {
         List<Path> files;
-        try (Stream<Path> all = Files.list(Path.of("routes"))) {
+        try (Stream<Path> all = Files.walk(Path.of("routes"))) {
             files = all.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
         }
         assertThat(files).hasSizeGreaterThan(15);
