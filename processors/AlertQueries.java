@@ -48,7 +48,7 @@ public class AlertQueries {
                 try {
                     kind = SecurityEventKind.fromWire(kind).wire();
                 } catch (IllegalArgumentException e) {
-                    throw new ApiException(400, "kind must be a security event kind or ml_anomaly", ApiParams.printable(kind));
+                    throw new BadRequestException("kind must be a security event kind or ml_anomaly", ApiParams.printable(kind));
                 }
             }
             oneOf("source", source, SOURCES);
@@ -99,7 +99,7 @@ public class AlertQueries {
                     ? security(c, all, 1, Long.MAX_VALUE, 2, Long.MAX_VALUE, ref.id())
                     : ml(c, all, 1, Long.MAX_VALUE, 2, Long.MAX_VALUE, ref.id());
             if (found.isEmpty()) {
-                throw new ApiException(404, "no alert " + alertId, null);
+                throw new NotFoundException("no alert " + alertId, null);
             }
             Map<String, Object> alert = found.get(0);
             if ("security".equals(ref.source())) {
@@ -117,7 +117,7 @@ public class AlertQueries {
     static Ref ref(String alertId) {
         var m = alertId == null ? null : ALERT_ID.matcher(alertId);
         if (m == null || !m.matches()) {
-            throw new ApiException(404, "no alert " + ApiParams.printable(alertId), "alert ids are sec-<n> or ml-<n>");
+            throw new NotFoundException("no alert " + ApiParams.printable(alertId), "alert ids are sec-<n> or ml-<n>");
         }
         return new Ref("sec".equals(m.group(1)) ? "security" : "ml", Long.parseLong(m.group(2)));
     }
@@ -249,7 +249,7 @@ public class AlertQueries {
 
     private static void oneOf(String name, String value, Set<String> allowed) {
         if (value != null && !allowed.contains(value)) {
-            throw new ApiException(400, name + " must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)),
+            throw new BadRequestException(name + " must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)),
                     ApiParams.printable(value));
         }
     }

@@ -46,24 +46,24 @@ public class AlertTriage {
             Map<String, Object> map = CanonicalJson.STRICT.convertValue(node, Map.class);
             body = map;
         } catch (IOException e) {
-            throw new ApiException(400, "the request body must be JSON {\"action\", \"by\", \"note\"}", null);
+            throw new BadRequestException("the request body must be JSON {\"action\", \"by\", \"note\"}", null);
         }
         Object action = body.get("action");
         String state = action instanceof String a ? ACTIONS.get(a) : null;
         if (state == null) {
-            throw new ApiException(400, "action must be one of acknowledge, resolve, reopen", action);
+            throw new BadRequestException("action must be one of acknowledge, resolve, reopen", action);
         }
         String actor = body.get("by") == null ? role : String.valueOf(body.get("by")).strip();
         if (!ACTOR.matcher(actor).matches()) {
-            throw new ApiException(400, "by must be 1 to 64 letters, digits, spaces or . _ @ -", null);
+            throw new BadRequestException("by must be 1 to 64 letters, digits, spaces or . _ @ -", null);
         }
         Object note = body.get("note");
         if (note != null && (!(note instanceof String text) || text.length() > 500)) {
-            throw new ApiException(400, "note must be text of at most 500 characters", null);
+            throw new BadRequestException("note must be text of at most 500 characters", null);
         }
         for (String key : body.keySet()) {
             if (!Set.of("action", "by", "note").contains(key)) {
-                throw new ApiException(400, "unknown field " + ApiParams.printable(key), null);
+                throw new BadRequestException("unknown field " + ApiParams.printable(key), null);
             }
         }
         Map<String, Object> result = Tx.inTransaction(dataSource, c -> {
@@ -71,13 +71,13 @@ public class AlertTriage {
                     ? "select id from security_events where id = ? and incident_of is null"
                     : "select id from ml_alerts where id = ?", ref.id()).isEmpty();
             if (!exists) {
-                throw new ApiException(404, "no alert " + alertId, null);
+                throw new NotFoundException("no alert " + alertId, null);
             }
             List<Map<String, Object>> current = Tx.rows(c, "select state from alert_states where source = ? and ref_id = ?"
                     + " for update", ref.source(), ref.id());
             String was = current.isEmpty() ? "open" : (String) current.get(0).get("state");
             if (was.equals(state)) {
-                throw new ApiException(409, "alert " + alertId + " is already " + state, Map.of("state", was));
+                throw new ConflictException("alert " + alertId + " is already " + state, Map.of("state", was));
             }
             if (current.isEmpty()) {
                 try {
@@ -85,7 +85,7 @@ public class AlertTriage {
                             + " values (?, ?, ?, ?, ?, ?)", ref.source(), ref.id(), state, now, actor, role);
                 } catch (SQLException e) {
                     if (Tx.isUniqueViolation(e)) {
-                        throw new ApiException(409, "alert " + alertId + " was changed by someone else just now", null);
+                        throw new ConflictException("alert " + alertId + " was changed by someone else just now", null);
                     }
                     throw e;
                 }

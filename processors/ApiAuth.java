@@ -27,12 +27,12 @@ public class ApiAuth {
     public void require(String authorization, String required) {
         String role = roleOf(authorization);
         if (role == null) {
-            throw new ApiException(401, "missing or unknown bearer token", "send Authorization: Bearer <token>");
+            throw new UnauthorizedException("missing or unknown bearer token", "send Authorization: Bearer <token>");
         }
         boolean allowed = "gateway".equals(required) ? "gateway".equals(role)
                 : RANKED.contains(role) && RANKED.indexOf(role) >= RANKED.indexOf(required);
         if (!allowed) {
-            throw new ApiException(403, "role " + role + " may not do this", Map.of("required_role", required));
+            throw new ForbiddenException("role " + role + " may not do this", Map.of("required_role", required));
         }
     }
 
@@ -45,7 +45,7 @@ public class ApiAuth {
     public Map<String, Object> whoami(String authorization) {
         String role = roleOf(authorization);
         if (role == null || "gateway".equals(role)) {
-            throw new ApiException(401, "missing or unknown bearer token", "send Authorization: Bearer <token>");
+            throw new UnauthorizedException("missing or unknown bearer token", "send Authorization: Bearer <token>");
         }
         return Map.of("role", role);
     }

@@ -44,8 +44,8 @@ public class ApiErrors {
             if (t instanceof org.apache.camel.component.bean.ParameterBindingException binding) {
                 Class<?> type = binding.getParameterType();
                 return type == byte[].class
-                        ? new ApiException(400, "the request body must be JSON (Content-Type: application/json)", null)
-                        : new ApiException(400, "a parameter is not " + (type == Long.class || type == long.class
+                        ? new BadRequestException("the request body must be JSON (Content-Type: application/json)", null)
+                        : new BadRequestException("a parameter is not " + (type == Long.class || type == long.class
                                 || type == Integer.class || type == int.class ? "a whole number in range" : "valid"), null);
             }
         }
@@ -62,6 +62,6 @@ public class ApiErrors {
         }
         detail.put("kind", e.kind().wire());
         detail.put("reason", e.getMessage());
-        return new ApiException(422, "log " + index + " failed verification: " + e.kind().wire(), detail);
+        return new BatchRejectedException("log " + index + " failed verification: " + e.kind().wire(), detail);
     }
 }

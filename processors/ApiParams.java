@@ -26,7 +26,7 @@ final class ApiParams {
     /** A device_id filter: absent, or a device id (400 otherwise). */
     static void deviceFilter(String deviceId) {
         if (deviceId != null && !isDeviceId(deviceId)) {
-            throw new ApiException(400, "device_id must match " + DeviceId.PATTERN.pattern(), printable(deviceId));
+            throw new BadRequestException("device_id must match " + DeviceId.PATTERN.pattern(), printable(deviceId));
         }
     }
 
@@ -43,7 +43,7 @@ final class ApiParams {
         try {
             return SecurityEventKind.fromWire(kind).wire();
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, e.getMessage(), kind);
+            throw new BadRequestException(e.getMessage(), kind);
         }
     }
 
@@ -51,7 +51,7 @@ final class ApiParams {
         try {
             return UUID.fromString(batchId);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ApiException(400, "batch_id must be a UUID", batchId);
+            throw new BadRequestException("batch_id must be a UUID", batchId);
         }
     }
 

@@ -51,7 +51,7 @@ public class BatchQueries {
         return Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select * from batches where batch_id = ?", id);
             if (rows.isEmpty()) {
-                throw new ApiException(404, "no batch " + batchId, null);
+                throw new NotFoundException("no batch " + batchId, null);
             }
             return batch(rows.get(0));
         });

@@ -79,31 +79,31 @@ public class BatchStore {
         try {
             tree = CanonicalJson.parse(body);
         } catch (IOException e) {
-            throw new ApiException(400, "batch is not valid JSON", e.getMessage());
+            throw new BadRequestException("batch is not valid JSON", e.getMessage());
         }
         if (tree == null || !tree.isObject()) {
-            throw new ApiException(400, "batch must be a JSON object", null);
+            throw new BadRequestException("batch must be a JSON object", null);
         }
         UUID batchId = uuid(tree.path("batch_id"));
         String gatewayId = text(tree.path("gateway_id"), "gateway_id");
         if (!DeviceRegistry.DEVICE_ID.matcher(gatewayId).matches()) {
-            throw new ApiException(400, "gateway_id must match " + DeviceRegistry.DEVICE_ID.pattern(), gatewayId);
+            throw new BadRequestException("gateway_id must match " + DeviceRegistry.DEVICE_ID.pattern(), gatewayId);
         }
         JsonNode createdAt = tree.path("created_at");
         if (!createdAt.canConvertToExactIntegral()) {
-            throw new ApiException(400, "created_at must be epoch milliseconds", null);
+            throw new BadRequestException("created_at must be epoch milliseconds", null);
         }
         String batchHash = text(tree.path("batch_hash"), "batch_hash");
         if (!HEX64.matcher(batchHash).matches()) {
-            throw new ApiException(400, "batch_hash must be 64 lowercase hex digits", batchHash);
+            throw new BadRequestException("batch_hash must be 64 lowercase hex digits", batchHash);
         }
         JsonNode logs = tree.path("logs");
         if (!logs.isArray() || logs.isEmpty() || logs.size() > maxLogs) {
-            throw new ApiException(400, "logs must be an array of 1 to " + maxLogs + " packets", null);
+            throw new BadRequestException("logs must be an array of 1 to " + maxLogs + " packets", null);
         }
         long now = System.currentTimeMillis();
         if (createdAt.asLong() > now + maxSkewMs || createdAt.asLong() < now - maxBatchAgeMs) {
-            throw new ApiException(422, "created_at is more than " + maxSkewMs + " ms ahead of server time or more than "
+            throw new BatchRejectedException("created_at is more than " + maxSkewMs + " ms ahead of server time or more than "
                     + maxBatchAgeMs + " ms behind it", Map.of("created_at", createdAt.asLong(), "server_time", now));
         }
         List<Packet> packets = new ArrayList<>(logs.size());
@@ -127,7 +127,7 @@ public class BatchStore {
         }
         String recomputed = MerkleTree.rootHex(leaves);
         if (!recomputed.equals(batchHash)) {
-            throw new ApiException(422, "batch_hash does not match the logs",
+            throw new BatchRejectedException("batch_hash does not match the logs",
                     Map.of("batch_hash", batchHash, "recomputed_hash", recomputed));
         }
         boolean known = !Tx.read(dataSource, c -> Tx.rows(c, "select 1 as x from batches where batch_id = ?", batchId))
@@ -153,7 +153,7 @@ public class BatchStore {
                 String known = (String) Tx.rows(c, "select batch_hash from batches where batch_id = ?", batchId)
                         .get(0).get("batch_hash");
                 if (!known.equals(batchHash)) {
-                    throw new ApiException(409, "batch_id already stored with another batch_hash", batchId.toString());
+                    throw new ConflictException("batch_id already stored with another batch_hash", batchId.toString());
                 }
                 return new BatchOutcome(true, batchId, batchHash, List.of());
             }
@@ -277,13 +277,13 @@ public class BatchStore {
         try {
             return UUID.fromString(text(node, "batch_id"));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "batch_id must be a UUID", null);
+            throw new BadRequestException("batch_id must be a UUID", null);
         }
     }
 
     private static String text(JsonNode node, String field) {
         if (!node.isTextual()) {
-            throw new ApiException(400, field + " must be a string", null);
+            throw new BadRequestException(field + " must be a string", null);
         }
         return node.asText();
     }

@@ -22,16 +22,16 @@ public class DashboardFiles {
     public byte[] file(String path) {
         String name = path == null || path.isEmpty() || path.equals("/") || path.equals("/index.html") ? "/index.html" : path;
         if (!name.equals("/index.html") && !ASSET.matcher(name).matches()) {
-            throw new ApiException(404, "no such page", null);
+            throw new NotFoundException("no such page", null);
         }
         try (InputStream in = DashboardFiles.class.getResourceAsStream("/dashboard" + name)) {
             if (in == null) {
-                throw new ApiException(404, name.equals("/index.html")
+                throw new NotFoundException(name.equals("/index.html")
                         ? "the dashboard is not built into this jar (mvn package builds it)" : "no such page", null);
             }
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new ApiException(500, "cannot read the dashboard", null);
+            throw new InternalErrorException("cannot read the dashboard", null);
         }
     }
 

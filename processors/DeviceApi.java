@@ -21,10 +21,10 @@ public class DeviceApi {
         try {
             request = CanonicalJson.parse(body == null ? new byte[0] : body);
         } catch (IOException e) {
-            throw new ApiException(400, "body must be JSON {\"device_id\", \"public_key\"}", null);
+            throw new BadRequestException("body must be JSON {\"device_id\", \"public_key\"}", null);
         }
         if (request == null || !request.isObject()) {
-            throw new ApiException(400, "body must be JSON {\"device_id\", \"public_key\"}", null);
+            throw new BadRequestException("body must be JSON {\"device_id\", \"public_key\"}", null);
         }
         String deviceId = request.path("device_id").isTextual() ? request.get("device_id").asText() : null;
         String publicKey = request.path("public_key").isTextual() ? request.get("public_key").asText() : null;
@@ -33,10 +33,10 @@ public class DeviceApi {
             result = registry.provision(deviceId, publicKey, now);
         } catch (IllegalArgumentException e) {
             // The id or the key is not what PROTOCOL §6 asks for; the message says which, in words.
-            throw new ApiException(400, e.getMessage(), null);
+            throw new BadRequestException(e.getMessage(), null);
         }
         if (result == DeviceRegistry.Provisioned.EXISTS) {
-            throw new ApiException(409, "device " + deviceId + " is already provisioned", deviceId);
+            throw new ConflictException("device " + deviceId + " is already provisioned", deviceId);
         }
         Map<String, Object> created = new LinkedHashMap<>();
         created.put("device_id", deviceId);

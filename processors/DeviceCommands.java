@@ -54,7 +54,7 @@ public class DeviceCommands {
 
     public Decision decide(String deviceId, byte[] body, long now) {
         if (deviceId == null || !DeviceRegistry.DEVICE_ID.matcher(deviceId).matches() || devices.key(deviceId).isEmpty()) {
-            throw new ApiException(404, "no device " + (deviceId == null ? "null" : deviceId.replaceAll("\\p{Cntrl}", "?")), null);
+            throw new NotFoundException("no device " + (deviceId == null ? "null" : deviceId.replaceAll("\\p{Cntrl}", "?")), null);
         }
         JsonNode request;
         try {
@@ -63,19 +63,19 @@ public class DeviceCommands {
             request = null;
         }
         if (request == null || !request.isObject()) {
-            throw new ApiException(400, "body must be JSON {\"action\", \"params\"}", null);
+            throw new BadRequestException("body must be JSON {\"action\", \"params\"}", null);
         }
         String action = request.path("action").isTextual() ? request.get("action").asText() : null;
         if (action == null || !ACTION.matcher(action).matches()) {
-            throw new ApiException(400, "action must match " + ACTION.pattern(), null);
+            throw new BadRequestException("action must match " + ACTION.pattern(), null);
         }
         JsonNode params = request.has("params") ? request.get("params") : CanonicalJson.STRICT.createObjectNode();
         if (!params.isObject()) {
-            throw new ApiException(400, "params must be a JSON object", null);
+            throw new BadRequestException("params must be a JSON object", null);
         }
         String paramsJson = new String(CanonicalJson.bytes(params), StandardCharsets.UTF_8);
         if (paramsJson.length() > MAX_PARAMS_CHARS) {
-            throw new ApiException(400, "params are larger than " + MAX_PARAMS_CHARS + " characters", null);
+            throw new BadRequestException("params are larger than " + MAX_PARAMS_CHARS + " characters", null);
         }
         Ledger chain = ledger.require();
         int trust;
@@ -84,7 +84,7 @@ public class DeviceCommands {
             trust = chain.trustOf(deviceId);
             threshold = chain.commandThreshold();
         } catch (IOException e) {
-            throw new ApiException(503, "cannot read the device's trust from the ledger", String.valueOf(e.getMessage()));
+            throw new UnavailableException("cannot read the device's trust from the ledger", String.valueOf(e.getMessage()));
         }
         String commandId = UUID.randomUUID().toString();
         if (trust < threshold) {
@@ -94,7 +94,7 @@ public class DeviceCommands {
             detail.put("device_id", deviceId);
             detail.put("trust_score", trust);
             detail.put("threshold", threshold);
-            throw new ApiException(403, "device trust is below the command threshold", detail);
+            throw new ForbiddenException("device trust is below the command threshold", detail);
         }
         ObjectNode command = CanonicalJson.STRICT.createObjectNode();
         command.put("command_id", commandId);

@@ -49,13 +49,13 @@ public class DeviceQueries {
 
     public Map<String, Object> device(String deviceId, long now) {
         if (!ApiParams.isDeviceId(deviceId)) {
-            throw new ApiException(404, "no device " + ApiParams.printable(deviceId), null);
+            throw new NotFoundException("no device " + ApiParams.printable(deviceId), null);
         }
         Map<String, Object> d = Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select device_id, public_key, provisioned_at, last_seen,"
                     + " trust_score from devices where device_id = ?", deviceId);
             if (rows.isEmpty()) {
-                throw new ApiException(404, "no device " + deviceId, null);
+                throw new NotFoundException("no device " + deviceId, null);
             }
             Map<String, Object> one = device(rows.get(0), c, now);
             one.put("trust_history", Tx.rows(c, "select previous, current_score as trust_score, delta, tx_hash,"

@@ -66,18 +66,18 @@ public class JsonlExporter {
     public Path file(String name) {
         Path path = resolve(name);
         if (!Files.isRegularFile(path)) {
-            throw new ApiException(404, "no export named " + name, null);
+            throw new NotFoundException("no export named " + name, null);
         }
         return path;
     }
 
     private Path resolve(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new ApiException(400, "export names look like logs-YYYY-MM-DD.jsonl", name);
+            throw new BadRequestException("export names look like logs-YYYY-MM-DD.jsonl", name);
         }
         Path path = folder.resolve(name).normalize();
         if (!path.getParent().equals(folder)) {
-            throw new ApiException(400, "export name leaves the export folder", name);
+            throw new BadRequestException("export name leaves the export folder", name);
         }
         return path;
     }

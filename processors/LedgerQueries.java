@@ -32,18 +32,18 @@ public class LedgerQueries {
     /** GET /ledger/tx/{hash}: a ledger transaction read from the chain (the dashboard's transaction view). */
     public Map<String, Object> transaction(String txHash) {
         if (txHash == null || !txHash.matches("^0x[0-9a-f]{64}$")) {
-            throw new ApiException(400, "a transaction hash is 0x and 64 lowercase hex digits", null);
+            throw new BadRequestException("a transaction hash is 0x and 64 lowercase hex digits", null);
         }
         if (ledger == null) {
-            throw new ApiException(404, "no ledger is configured", null);
+            throw new NotFoundException("no ledger is configured", null);
         }
         try {
             Map<String, Object> tx = ledger.require().transaction(txHash)
-                    .orElseThrow(() -> new ApiException(404, "no transaction " + txHash + " on the ledger", null));
+                    .orElseThrow(() -> new NotFoundException("no transaction " + txHash + " on the ledger", null));
             name(tx);
             return tx;
         } catch (IOException e) {
-            throw new ApiException(503, "cannot read the ledger node", String.valueOf(e.getMessage()));
+            throw new UnavailableException("cannot read the ledger node", String.valueOf(e.getMessage()));
         }
     }
 

@@ -73,14 +73,14 @@ public class LogQueries {
     /** RFC 6962 audit path of one log in its batch, with the leaf input so a client can recompute the root. */
     public Map<String, Object> proof(String deviceId, long sequenceNo) {
         if (!ApiParams.isDeviceId(deviceId)) {
-            throw new ApiException(404, "no stored log " + ApiParams.printable(deviceId) + "/" + sequenceNo, null);
+            throw new NotFoundException("no stored log " + ApiParams.printable(deviceId) + "/" + sequenceNo, null);
         }
         Map<String, Object> proof = Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select l.batch_id, l.leaf_index, l.canonical, b.batch_hash,"
                     + " b.anchor_tx_hash from logs l join batches b on b.batch_id = l.batch_id"
                     + " where l.device_id = ? and l.sequence_no = ?", deviceId, sequenceNo);
             if (rows.isEmpty()) {
-                throw new ApiException(404, "no stored log " + deviceId + "/" + sequenceNo, null);
+                throw new NotFoundException("no stored log " + deviceId + "/" + sequenceNo, null);
             }
             Map<String, Object> row = rows.get(0);
             List<byte[]> leaves = BatchQueries.leaves(dataSource, (UUID) row.get("batch_id"));

@@ -27,7 +27,7 @@ public final class Paging {
             return DEFAULT_LIMIT;
         }
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(400, "limit must be between 1 and " + MAX_LIMIT, limit);
+            throw new BadRequestException("limit must be between 1 and " + MAX_LIMIT, limit);
         }
         return limit;
     }
@@ -56,10 +56,10 @@ public final class Paging {
             }
             split = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", -1);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "cursor is not a cursor this list gave out", null);
+            throw new BadRequestException("cursor is not a cursor this list gave out", null);
         }
         if (split.length != parts + 1 || !split[0].equals(list)) {
-            throw new ApiException(400, "cursor is not a cursor this list gave out", null);
+            throw new BadRequestException("cursor is not a cursor this list gave out", null);
         }
         String[] key = new String[parts];
         System.arraycopy(split, 1, key, 0, parts);
@@ -70,7 +70,7 @@ public final class Paging {
         try {
             return Long.parseLong(part);
         } catch (NumberFormatException e) {
-            throw new ApiException(400, "cursor is not a cursor this list gave out", null);
+            throw new BadRequestException("cursor is not a cursor this list gave out", null);
         }
     }
 

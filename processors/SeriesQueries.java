@@ -44,10 +44,10 @@ public class SeriesQueries {
             long start = from == null ? end - 3600_000 : from;
             int n = points == null ? 240 : points;
             if (n < 1 || n > 1000) {
-                throw new ApiException(400, "points must be between 1 and 1000", n);
+                throw new BadRequestException("points must be between 1 and 1000", n);
             }
             if (start >= end || end - start > MAX_RANGE_MS) {
-                throw new ApiException(400, "from must be before to, and the range at most 31 days",
+                throw new BadRequestException("from must be before to, and the range at most 31 days",
                         Map.of("from", start, "to", end));
             }
             long step = Math.max(1, (end - start + n - 1) / n);
@@ -70,12 +70,12 @@ public class SeriesQueries {
     /** GET /devices/{id}/series?from=&to=&points=: by device time (the packet's {@code timestamp}). */
     public Map<String, Object> device(String deviceId, Long from, Long to, Integer points, long now) {
         if (deviceId == null || !DeviceRegistry.DEVICE_ID.matcher(deviceId).matches()) {
-            throw new ApiException(404, "no device " + ApiParams.printable(deviceId), null);
+            throw new NotFoundException("no device " + ApiParams.printable(deviceId), null);
         }
         Range r = Range.of(from, to, points, now);
         return Tx.read(dataSource, c -> {
             if (Tx.rows(c, "select device_id from devices where device_id = ?", deviceId).isEmpty()) {
-                throw new ApiException(404, "no device " + deviceId, null);
+                throw new NotFoundException("no device " + deviceId, null);
             }
             Map<String, Stats> metrics = new LinkedHashMap<>();
             long[] count = new long[r.points()];

@@ -3,8 +3,8 @@ package io.vigil;
 import io.vigil.boot.StartupException;
 import io.vigil.boot.VigilApp;
 import io.vigil.boot.VigilConfig;
-import io.vigil.sim.LoadGenerator;
-import io.vigil.sim.FleetCommand;
+import io.vigil.cli.LoadGenerator;
+import io.vigil.cli.FleetCommand;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -23,10 +23,10 @@ public final class Vigil {
                 case "run" -> run();
                 case "simulate" -> System.exit(FleetCommand.main(rest));
                 case "loadgen" -> System.exit(LoadGenerator.main(rest));
-                case "sign" -> System.exit(io.vigil.sim.SignCommand.main(rest));
-                case "audit" -> System.exit(io.vigil.ledger.AuditCommand.main(rest));
-                case "evaluate" -> System.exit(io.vigil.ml.Evaluation.main(java.util.List.of(rest), System.out));
-                case "ml-bench" -> System.exit(io.vigil.ml.MlBenchmark.main(java.util.List.of(rest), System.out));
+                case "sign" -> System.exit(io.vigil.cli.SignCommand.main(rest));
+                case "audit" -> System.exit(io.vigil.cli.AuditCommand.main(rest));
+                case "evaluate" -> System.exit(io.vigil.ml.eval.Evaluation.main(java.util.List.of(rest), System.out));
+                case "ml-bench" -> System.exit(io.vigil.ml.eval.MlBenchmark.main(java.util.List.of(rest), System.out));
                 case "tls" -> System.exit(tls(rest));
                 default -> {
                     System.err.println("usage: vigil [run | simulate --help | loadgen --help | sign --help | audit --help | evaluate [--nab DIR] | ml-bench | tls --help]");
@@ -46,7 +46,7 @@ public final class Vigil {
 
     /** {@code vigil tls --dir D --hostnames a,b}: the dev CA and server certificate into D/tls (for a Secret). */
     private static int tls(String[] argv) {
-        io.vigil.sim.Args args = new io.vigil.sim.Args(argv);
+        io.vigil.cli.Args args = new io.vigil.cli.Args(argv);
         if (args.has("help") || !args.has("dir")) {
             System.err.println("usage: vigil tls --dir <data dir> [--hostnames name1,name2] [--issue <name>]\n"
                     + "  Writes <dir>/tls/{server.p12,truststore.p12,keystore-password,ca.pem}; existing files are kept.\n"

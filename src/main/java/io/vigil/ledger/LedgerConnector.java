@@ -61,7 +61,7 @@ public class LedgerConnector implements AutoCloseable {
 
     /** The connected ledger, or a 503 for the API. */
     public Ledger require() {
-        return get().orElseThrow(() -> new io.vigil.processors.ApiException(503, "the ledger node is not reachable",
+        return get().orElseThrow(() -> new io.vigil.processors.UnavailableException("the ledger node is not reachable",
                 java.util.Map.of("rpc_url", rpcUrl, "error", String.valueOf(lastError))));
     }
 

@@ -26,11 +26,11 @@ public record MqttLogin(String username, String password) {
     }
 
     /**
-     * {@code --data-dir DIR} (default {@code ./data} when it holds the credentials file): the fleet login; else the
-     * environment's; else none.
+     * A tool's {@code --data-dir DIR} (null: {@code ./data} when it holds the credentials file): the fleet login; else
+     * the environment's; else none.
      */
-    public static MqttLogin fromArgs(Args args) {
-        Path dir = Path.of(args.get("data-dir", "data"));
+    public static MqttLogin of(String dataDirArg) {
+        Path dir = Path.of(dataDirArg == null ? "data" : dataDirArg);
         Path file = ServiceCredentials.file(dir);
         if (Files.isReadable(file)) {
             Properties p = new Properties();
@@ -41,7 +41,7 @@ public record MqttLogin(String username, String password) {
             }
             return new MqttLogin(ServiceCredentials.FLEET, p.getProperty("fleet.password"));
         }
-        if (args.has("data-dir")) {
+        if (dataDirArg != null) {
             throw new IllegalArgumentException(file + " not found: start Vigil with that data dir first");
         }
         String user = System.getenv("VIGIL_MQTT_USERNAME");

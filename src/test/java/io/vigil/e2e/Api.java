@@ -2,7 +2,7 @@ package io.vigil.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.crypto.CanonicalJson;
-import io.vigil.sim.LoadGenerator;
+import io.vigil.cli.LoadGenerator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

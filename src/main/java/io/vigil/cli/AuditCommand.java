@@ -1,12 +1,12 @@
-package io.vigil.ledger;
+package io.vigil.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.crypto.CanonicalJson;
 import io.vigil.crypto.Ed25519;
 import io.vigil.crypto.MerkleTree;
+import io.vigil.ledger.LedgerIds;
 import io.vigil.ledger.contracts.AuditLedger;
-import io.vigil.sim.Args;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package io.vigil.ml;
+package io.vigil.ml.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.vigil.ml;
+package io.vigil.ml.eval;
 
 import com.amazon.randomcutforest.config.TransformMethod;
 import com.amazon.randomcutforest.parkservices.AnomalyDescriptor;

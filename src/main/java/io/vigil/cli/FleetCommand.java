@@ -1,4 +1,9 @@
-package io.vigil.sim;
+package io.vigil.cli;
+
+import io.vigil.sim.Attack;
+import io.vigil.sim.Fleet;
+import io.vigil.sim.MqttLogin;
+import io.vigil.sim.SimDevice;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +59,7 @@ public final class FleetCommand {
         long attackEveryMs = args.getLong("attack-every-s", 10) * 1000;
         try (Fleet fleet = new Fleet(devices, args.get("broker", "tcp://127.0.0.1:1883"), "vigil-sim-" + seed,
                 args.get("topic", "iot/logs"), Path.of(args.get("ground-truth", "ground-truth.jsonl")), seed, 10,
-                MqttLogin.fromArgs(args))) {
+                MqttLogin.of(args.has("data-dir") ? args.get("data-dir", "data") : null))) {
             long start = System.currentTimeMillis();
             long nextAttack = start + attackEveryMs;
             int attackIndex = 0;

@@ -1,4 +1,11 @@
-package io.vigil.ml;
+package io.vigil.ml.eval;
+
+import io.vigil.ml.Training;
+
+import io.vigil.ml.Detector;
+import io.vigil.ml.OnnxModels;
+import io.vigil.ml.Scenarios;
+import io.vigil.ml.StreamingModels;
 
 import io.vigil.sim.Attack;
 import java.io.PrintStream;

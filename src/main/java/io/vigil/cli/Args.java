@@ -1,4 +1,4 @@
-package io.vigil.sim;
+package io.vigil.cli;
 
 import java.util.HashMap;
 import java.util.Map;

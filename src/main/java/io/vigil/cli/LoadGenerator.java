@@ -1,4 +1,8 @@
-package io.vigil.sim;
+package io.vigil.cli;
+
+import io.vigil.sim.Fleet;
+import io.vigil.sim.MqttLogin;
+import io.vigil.sim.SimDevice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.crypto.CanonicalJson;
@@ -92,7 +96,7 @@ public final class LoadGenerator {
         long baseline = stored(http, api, viewer);
         List<MqttAsyncClient> clients = new ArrayList<>();
         int serverReceiveMaximum = 65535;
-        MqttLogin login = MqttLogin.fromArgs(args);
+        MqttLogin login = MqttLogin.of(args.has("data-dir") ? args.get("data-dir", "data") : null);
         for (int c = 0; c < connections; c++) {
             MqttAsyncClient client = new MqttAsyncClient(args.get("broker", "tcp://127.0.0.1:1883"), prefix + "-pub-" + c,
                     new MemoryPersistence());

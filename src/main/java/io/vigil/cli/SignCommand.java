@@ -1,4 +1,6 @@
-package io.vigil.sim;
+package io.vigil.cli;
+
+import io.vigil.sim.SimDevice;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.crypto.CanonicalJson;

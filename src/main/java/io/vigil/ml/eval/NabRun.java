@@ -1,4 +1,4 @@
-package io.vigil.ml;
+package io.vigil.ml.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
