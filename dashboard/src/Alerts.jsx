@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { atLeast } from './api.js';
 import { withParams } from './Paged.jsx';
-import { State, TxLink, time, errorText, duration, severityBadge } from './components.jsx';
+import { State, TxLink, time, errorText, duration, severityBadge, Head } from './components.jsx';
 
 const KINDS = ['replay', 'bad_signature', 'unknown_device', 'schema', 'sanity', 'rate', 'impersonation', 'ml_anomaly'];
 const ANY = ['', 'any'];
@@ -147,7 +147,7 @@ export function AlertDetail({ api, id, role, onChanged }) {
           <h4>Events in this incident ({alert.events.length}{alert.count > alert.events.length ? ` of ${alert.count}` : ''})</h4>
           <div className="table-scroll">
             <table tabIndex={0} aria-label="Events in this incident">
-              <thead><tr><th scope="col">time</th><th scope="col">sequence</th><th scope="col">detail</th></tr></thead>
+              <Head columns={['time', 'sequence', 'detail']} />
               <tbody>
                 {alert.events.map((e) => (
                   <tr key={e.id}><td>{time(e.observed_at)}</td><td>{e.sequence_no ?? '—'}</td><td>{e.detail}</td></tr>
@@ -253,18 +253,7 @@ export default function Alerts({ api, role, feed, query }) {
         <>
           <div className="table-scroll">
             <table className="alerts" aria-label="Alerts">
-              <thead>
-                <tr>
-                  <th scope="col">severity</th>
-                  <th scope="col">began</th>
-                  <th scope="col">kind</th>
-                  <th scope="col">device</th>
-                  <th scope="col">events</th>
-                  <th scope="col">detail</th>
-                  <th scope="col">state</th>
-                  <th scope="col">ledger</th>
-                </tr>
-              </thead>
+              <Head columns={['severity', 'began', 'kind', 'device', 'events', 'detail', 'state', 'ledger']} />
               <tbody>
                 {alerts.map((a) => [
                   <tr key={a.id} data-alert={a.id} data-kind={a.kind} data-alert-state={a.state || 'open'}>

@@ -2,7 +2,7 @@
 // signed and sent, a disabled form that says why, and the device's command history with decision and delivery.
 import { useState } from 'react';
 import { atLeast } from './api.js';
-import { State, time, errorText } from './components.jsx';
+import { State, time, errorText, Head } from './components.jsx';
 
 // Actions the demo firmware knows, with their parameters; "other" sends any action matching the pattern.
 export const KNOWN_ACTIONS = {
@@ -26,16 +26,7 @@ export function CommandHistory({ commands }) {
   return (
     <div className="table-scroll">
       <table className="commands" tabIndex={0} aria-label="Command history">
-        <thead>
-          <tr>
-            <th scope="col">issued</th>
-            <th scope="col">action</th>
-            <th scope="col">params</th>
-            <th scope="col">decision</th>
-            <th scope="col">delivery</th>
-            <th scope="col">on-chain trust at the decision</th>
-          </tr>
-        </thead>
+        <Head columns={['issued', 'action', 'params', 'decision', 'delivery', 'on-chain trust at the decision']} />
         <tbody>
           {commands.map((c) => (
             <tr key={c.command_id} data-command={c.command_id} data-decision={c.decision}>

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { TimeChart } from './Chart.jsx';
 import { CommandForm } from './Commands.jsx';
 import { Paged } from './Paged.jsx';
-import { State, TxLink, time, errorText, severityBadge } from './components.jsx';
+import { State, TxLink, time, errorText, severityBadge, Head } from './components.jsx';
 
 export const RANGES = [
   ['15m', '15 min', 15 * 60_000],
@@ -165,14 +165,7 @@ function TrustHistory({ history: all }) {
     <div className="table-scroll">
       {unchanged > 0 && <p className="muted">{unchanged} heartbeats that found the device at 100 are not listed.</p>}
       <table tabIndex={0} aria-label="Trust history">
-        <thead>
-          <tr>
-            <th scope="col">time</th>
-            <th scope="col">change</th>
-            <th scope="col">why</th>
-            <th scope="col">ledger tx</th>
-          </tr>
-        </thead>
+        <Head columns={['time', 'change', 'why', 'ledger tx']} />
         <tbody>
           {history.map((h, i) => (
             <tr key={i}>

@@ -1,6 +1,6 @@
 // Live: the pipeline's counters, grouped, with rates over the last interval, and the newest stored logs as they arrive.
 import { useEffect, useRef, useState } from 'react';
-import { State, time, errorText } from './components.jsx';
+import { State, time, errorText, Head } from './components.jsx';
 
 const SECURITY_KINDS = ['replay', 'bad_signature', 'unknown_device', 'schema', 'sanity', 'rate', 'impersonation'];
 
@@ -104,19 +104,7 @@ export default function Live({ stats, statsError, logs, error, onRetry }) {
       {logs !== null && logs.length > 0 && (
         <div className="table-scroll">
           <table className="logs" aria-label="Newest logs">
-            <thead>
-              <tr>
-                <th scope="col">device</th>
-                <th scope="col">sequence</th>
-                <th scope="col">type</th>
-                <th scope="col">device time</th>
-                <th scope="col">temperature</th>
-                <th scope="col">cpu</th>
-                <th scope="col">battery</th>
-                <th scope="col">ML</th>
-                <th scope="col">proof</th>
-              </tr>
-            </thead>
+            <Head columns={['device', 'sequence', 'type', 'device time', 'temperature', 'cpu', 'battery', 'ML', 'proof']} />
             <tbody>
               {logs.slice(0, 50).map((l) => (
                 <tr key={`${l.device_id}/${l.sequence_no}`} data-log={`${l.device_id}/${l.sequence_no}`}

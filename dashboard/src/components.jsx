@@ -92,3 +92,12 @@ export function severityBadge(severity) {
     </span>
   );
 }
+
+/** A table's column headers, each a column header for assistive technology. */
+export function Head({ columns }) {
+  return (
+    <thead>
+      <tr>{columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
+    </thead>
+  );
+}
