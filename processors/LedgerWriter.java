@@ -33,31 +33,24 @@ public class LedgerWriter {
     private final DataSource dataSource;
     private final LedgerConnector connector;
     private final int maxPerTx;
-    private final long backoffInitialMs;
-    private final long backoffMaxMs;
-    private long backoffMs;
-    private long nextAttemptAt;
     private final LedgerReceipts receipts;
 
-    public LedgerWriter(DataSource dataSource, LedgerConnector connector, EventStream events, int maxPerTx,
-            long backoffInitialMs, long backoffMaxMs) {
+    public LedgerWriter(DataSource dataSource, LedgerConnector connector, EventStream events, int maxPerTx) {
         this.dataSource = dataSource;
         this.connector = connector;
         this.receipts = new LedgerReceipts(dataSource, events);
         this.maxPerTx = maxPerTx;
-        this.backoffInitialMs = backoffInitialMs;
-        this.backoffMaxMs = backoffMaxMs;
     }
 
-    /** One drain round: as many transactions as there are runs waiting. Returns the rows completed. */
+    /**
+     * One drain round: as many transactions as there are runs waiting. Returns the rows completed. A node that cannot
+     * be reached, or fails, or a database that cannot be read, throws: the ledger-out route's circuit breaker counts
+     * it and stops calling for a while (routes/ledger/ledger-out.camel.yaml). Nothing is lost meanwhile: the rows stay
+     * in the outbox.
+     */
     public synchronized int drain(long now) {
-        if (now < nextAttemptAt) {
-            return 0;
-        }
-        Optional<Ledger> ledger = connector.get();
-        if (ledger.isEmpty()) {
-            return 0;
-        }
+        Ledger ledger = connector.get().orElseThrow(() -> new UnavailableException("the ledger node "
+                + connector.rpcUrl() + " is not reachable: " + connector.lastError(), null));
         try (Connection lock = dataSource.getConnection()) {
             lock.setAutoCommit(false);
             try {
@@ -66,25 +59,18 @@ public class LedgerWriter {
                 }
                 int done = 0;
                 while (true) {
-                    int n = step(ledger.get());
+                    int n = step(ledger);
                     if (n == 0) {
                         break;
                     }
                     done += n;
                 }
-                backoffMs = 0;
                 return done;
             } finally {
                 lock.rollback();
             }
         } catch (SQLException e) {
-            LOG.warn("ledger outbox: database error {}", e.getMessage());
-            return 0;
-        } catch (RuntimeException e) {
-            backoffMs = backoffMs == 0 ? backoffInitialMs : Math.min(backoffMaxMs, backoffMs * 2);
-            nextAttemptAt = System.currentTimeMillis() + backoffMs;
-            LOG.warn("ledger node {} failed: {}; retrying in {} ms", connector.rpcUrl(), rootMessage(e), backoffMs);
-            return 0;
+            throw new io.vigil.db.DataAccessException(e);
         }
     }
 

@@ -109,9 +109,7 @@ public class VigilBeans implements CamelConfiguration {
         registry.bind("seriesQueries", new io.vigil.processors.SeriesQueries(dataSource,
                 intProp(p, "vigil.ledger.command-threshold")));
         if (ledger != null) {
-            registry.bind("ledgerWriter", new LedgerWriter(dataSource, ledger, events, intProp(p, "vigil.ledger.max-per-tx"),
-                    Long.parseLong(prop(p, "vigil.ledger.backoff-initial-ms")),
-                    Long.parseLong(prop(p, "vigil.ledger.backoff-max-ms"))));
+            registry.bind("ledgerWriter", new LedgerWriter(dataSource, ledger, events, intProp(p, "vigil.ledger.max-per-tx")));
         }
         registry.bind("apiErrors", new ApiErrors());
         registry.bind("tickFailures", new io.vigil.processors.TickFailures());
