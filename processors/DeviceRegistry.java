@@ -53,6 +53,52 @@ public class DeviceRegistry {
         });
     }
 
+    /**
+     * Provisions many devices at once ({@code device_id, public_key} pairs): every pair is checked first (an
+     * {@link IllegalArgumentException} names the first bad one and nothing is stored), then the new ones are written
+     * in one transaction with one batched insert. Devices that exist are kept as they are. Returns how many were new.
+     */
+    public int provisionAll(List<String[]> pairs, long now) {
+        // Each key is decoded and checked as a curve point once (the costly part), on every core.
+        List<Ed25519.VerifyKey> decoded = pairs.parallelStream().map(pair -> {
+            if (pair[0] == null || !DEVICE_ID.matcher(pair[0]).matches()) {
+                throw new IllegalArgumentException("device_id must match " + DEVICE_ID.pattern() + ", got '" + pair[0] + "'");
+            }
+            try {
+                return Ed25519.VerifyKey.of(pair[1]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(pair[0] + ": " + e.getMessage(), e);
+            }
+        }).toList();
+        Map<String, Ed25519.VerifyKey> wanted = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            wanted.putIfAbsent(pairs.get(i)[0], decoded.get(i));
+        }
+        return Tx.inTransaction(dataSource, c -> {
+            java.util.Set<String> existing = new java.util.HashSet<>();
+            for (Map<String, Object> row : Tx.rows(c, "select device_id from devices")) {
+                existing.add((String) row.get("device_id"));
+            }
+            int created = 0;
+            try (java.sql.PreparedStatement insert = c.prepareStatement(
+                    "insert into devices (device_id, public_key, provisioned_at) values (?, ?, ?)")) {
+                for (Map.Entry<String, Ed25519.VerifyKey> device : wanted.entrySet()) {
+                    if (existing.contains(device.getKey())) {
+                        continue;
+                    }
+                    insert.setString(1, device.getKey());
+                    insert.setString(2, device.getValue().encoded());
+                    insert.setLong(3, now);
+                    insert.addBatch();
+                    created++;
+                }
+                insert.executeBatch();
+            }
+            wanted.forEach(keys::putIfAbsent);
+            return created;
+        });
+    }
+
     /** The device's verification key, if provisioned. */
     public Optional<Ed25519.VerifyKey> key(String deviceId) {
         Ed25519.VerifyKey cached = keys.get(deviceId);

@@ -93,6 +93,15 @@ public final class VigilApp implements AutoCloseable {
         if (!config.isSet("vigil.db.url")) {
             OwnerOnly.withFiles(dataDir.resolve("db")); // the H2 files: owner-only, like the rest of the data dir
         }
+        // Start-up work comes before anything consumes or answers: a device in VIGIL_DEVICES_FILE is known before
+        // the first packet is read and before /health says up (one transaction, one batched insert).
+        if (config.isSet("vigil.devices.file")) {
+            long began = System.currentTimeMillis();
+            int created = io.vigil.sim.DevicesFile.provision(Path.of(config.get("vigil.devices.file")),
+                    new io.vigil.processors.DeviceRegistry(dataSource));
+            LOG.info("provisioned {} new devices from {} in {} ms", created, config.get("vigil.devices.file"),
+                    System.currentTimeMillis() - began);
+        }
         io.vigil.mqtt.BrokerSecurity brokerSecurity = null;
         if (embeddedBroker) {
             brokerSecurity = new io.vigil.mqtt.BrokerSecurity(mqttCredentials, config.get("vigil.mqtt.topic"),
@@ -185,10 +194,6 @@ public final class VigilApp implements AutoCloseable {
 
         io.vigil.processors.DeviceRegistry registry =
                 context.getRegistry().lookupByNameAndType("deviceRegistry", io.vigil.processors.DeviceRegistry.class);
-        if (config.isSet("vigil.devices.file")) {
-            int created = io.vigil.sim.DevicesFile.provision(Path.of(config.get("vigil.devices.file")), registry);
-            LOG.info("provisioned {} devices from {}", created, config.get("vigil.devices.file"));
-        }
         int simulated = config.getInt("vigil.simulator.devices");
         if (gateway && simulated > 0) {
             fleet = DemoFleet.start(config, simulated, registry, demoLogin);

@@ -2,7 +2,6 @@ package io.vigil.sim;
 
 import io.vigil.processors.DeviceRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,8 +11,9 @@ public final class DevicesFile {
     private DevicesFile() {
     }
 
+    /** Provisions every device of the file in one transaction; returns how many were new. */
     public static int provision(Path file, DeviceRegistry registry) {
-        int created = 0;
+        java.util.List<String[]> pairs = new java.util.ArrayList<>();
         try {
             for (String line : Files.readAllLines(file)) {
                 String trimmed = line.trim();
@@ -22,16 +22,18 @@ public final class DevicesFile {
                 }
                 String[] parts = trimmed.split(",");
                 if (parts.length != 2) {
-                    throw new IllegalArgumentException(file + ": expected device_id,public_key, got '" + trimmed + "'");
+                    throw new io.vigil.boot.StartupException("VIGIL_DEVICES_FILE " + file
+                            + ": expected device_id,public_key, got '" + trimmed + "'");
                 }
-                if (registry.provision(parts[0].trim(), parts[1].trim(), System.currentTimeMillis())
-                        == DeviceRegistry.Provisioned.CREATED) {
-                    created++;
-                }
+                pairs.add(new String[] {parts[0].trim(), parts[1].trim()});
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read devices file " + file, e);
+            throw new io.vigil.boot.StartupException("VIGIL_DEVICES_FILE: cannot read " + file);
         }
-        return created;
+        try {
+            return registry.provisionAll(pairs, System.currentTimeMillis());
+        } catch (IllegalArgumentException e) {
+            throw new io.vigil.boot.StartupException("VIGIL_DEVICES_FILE " + file + ": " + e.getMessage());
+        }
     }
 }
