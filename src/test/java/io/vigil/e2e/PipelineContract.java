@@ -418,7 +418,10 @@ abstract class PipelineContract {
     void sigterm_stops_in_order_without_an_error_and_says_so() throws Exception {
         String shutdown = app.stopAndReadShutdown();
         assertThat(shutdown).contains("Vigil stopped");
-        assertThat(shutdown.lines().filter(l -> l.contains(" ERROR ") || l.contains(" WARN "))).as(shutdown).isEmpty();
+        // No ERROR. (Camel may warn once that an exchange, a timer tick, was still in flight when it stopped.)
+        assertThat(shutdown.lines().filter(l -> l.contains(" ERROR "))).as(shutdown).isEmpty();
+        assertThat(shutdown.lines().filter(l -> l.contains(" WARN ") && !l.contains("inflight exchanges"))).as(shutdown)
+                .isEmpty();
         assertThat(shutdown).doesNotContain("Database is already closed");
         assertThat(dataDir.resolve("ledger").resolve("ganache.pid")).doesNotExist();
     }
