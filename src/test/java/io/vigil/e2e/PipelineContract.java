@@ -425,4 +425,39 @@ abstract class PipelineContract {
         assertThat(shutdown).doesNotContain("Database is already closed");
         assertThat(dataDir.resolve("ledger").resolve("ganache.pid")).doesNotExist();
     }
+
+    @Test
+    @Order(13)
+    void no_operation_of_the_api_answers_without_a_token_or_to_the_gateway_token() throws Exception {
+        // Every operation the served OpenAPI document lists, with its path parameters filled in: without a token it is
+        // a JSON 401; with the gateway token (which may only post batches) it is refused too. Only the document
+        // itself is public. A route that forgot its role would fail here.
+        JsonNode paths = api.get("/api/v1/openapi.json", null).json().get("paths");
+        int checked = 0;
+        for (var path = paths.fields(); path.hasNext();) {
+            var entry = path.next();
+            String concrete = "/api/v1" + entry.getKey().replace("{id}", "it-dev-01").replace("{device_id}", "it-dev-01")
+                    .replace("{sequence_no}", "1000").replace("{alert_id}", "sec-1")
+                    .replace("{batch_id}", "00000000-0000-0000-0000-000000000001").replace("{hash}", "0x" + "0".repeat(64))
+                    .replace("{name}", "logs-2026-01-01.jsonl");
+            for (var op = entry.getValue().fields(); op.hasNext();) {
+                var operation = op.next();
+                boolean open = operation.getValue().has("security") && operation.getValue().get("security").isEmpty();
+                if (open) {
+                    continue;
+                }
+                boolean post = operation.getKey().equals("post");
+                Api.Answer anonymous = post ? api.post(concrete, null, "{}") : api.get(concrete, null);
+                assertThat(anonymous.status()).as("%s %s without a token", operation.getKey(), concrete).isEqualTo(401);
+                assertThat(anonymous.json().get("error").asText()).isNotBlank();
+                if (!(post && entry.getKey().equals("/batches"))) {
+                    int gateway = (post ? api.post(concrete, "it-gateway-token", "{}") : api.get(concrete, "it-gateway-token"))
+                            .status();
+                    assertThat(gateway).as("%s %s with the gateway token", operation.getKey(), concrete).isIn(401, 403);
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(20);
+    }
 }

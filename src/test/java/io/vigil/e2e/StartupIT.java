@@ -64,4 +64,16 @@ class StartupIT {
         assertThat((int) result[0]).isEqualTo(2);
         assertThat((String) result[1]).contains("VIGIL_DATA_KEY must hold 32 bytes");
     }
+
+    @Test
+    void a_bad_line_in_the_devices_file_stops_the_start_naming_it() throws Exception {
+        java.nio.file.Path dir = Files.createTempDirectory("vigil-startup-it-");
+        java.nio.file.Path devices = dir.resolve("devices.csv");
+        Files.writeString(devices, "ok-dev-01," + Devices.publicKey("ok-dev-01") + "\nbad-dev-02,not-a-key\n");
+        VigilProcess app = new VigilProcess(dir.resolve("data")).with("VIGIL_DEVICES_FILE", devices.toString());
+        Object[] result = app.runToExit();
+        assertThat((int) result[0]).isEqualTo(2);
+        assertThat((String) result[1]).contains("VIGIL_DEVICES_FILE").contains("bad-dev-02");
+        assertThat((String) result[1]).doesNotContain("Vigil is running");
+    }
 }
