@@ -14,5 +14,6 @@ export default defineConfig({
     include: ['src/**/*.test.{js,jsx}'],
     // jsdom has no matchMedia (uPlot reads the pixel ratio through it when loaded) and no canvas: charts say so.
     setupFiles: ['./src/test-setup.js'],
+    testTimeout: 30000,
   },
 });
