@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forward stage: hands the outbox's due batches to the HTTPS route one at a time and records the
+ * Forward stage: hands the outbox's due batches to the server one at a time and records the
  * outcome. Acknowledged batches leave the outbox; failures are retried with doubling back-off; a batch
  * the server refuses as invalid is kept as 'rejected' for an operator, never dropped.
  */
@@ -21,8 +21,14 @@ public class BatchForwarder {
     public record Due(UUID batchId, String body, int attempts) {
     }
 
+    private static final long RECHECK_MS = 1000;
+
     private final DataSource dataSource;
     private final String gatewayId;
+    private final java.util.concurrent.atomic.AtomicLong sealedCount = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long quietGeneration = -1;
+    private volatile long quietUntil;
+    private volatile boolean roundFailed;
     private final long backoffInitialMs;
     private final long backoffMaxMs;
 
@@ -31,6 +37,37 @@ public class BatchForwarder {
         this.gatewayId = gatewayId;
         this.backoffInitialMs = backoffInitialMs;
         this.backoffMaxMs = backoffMaxMs;
+    }
+
+    /** The group commit sealed batches: the next poll looks at the outbox at once. */
+    public void sealed(ReplayGuard.GroupOutcome outcome) {
+        if (!outcome.batches().isEmpty()) {
+            sealedCount.incrementAndGet();
+        }
+    }
+
+    /**
+     * Starts a delivery round with the oldest due batch, or null. The forward timer asks often (tens of
+     * ms), so while nothing was sealed since the outbox was last found empty, it answers from memory and looks again
+     * only once a second (for retries coming due and for batches sealed by an earlier run).
+     */
+    public Due startRound(long now) {
+        roundFailed = false;
+        long generation = sealedCount.get();
+        if (generation == quietGeneration && now < quietUntil) {
+            return null;
+        }
+        Due due = next(now);
+        if (due == null) {
+            quietGeneration = generation;
+            quietUntil = now + RECHECK_MS;
+        }
+        return due;
+    }
+
+    /** The round's next batch, or null once a delivery in this round failed (the server is not taking batches). */
+    public Due nextInRound(long now) {
+        return roundFailed ? null : next(now);
     }
 
     /** The oldest batch due for delivery, or null. */
@@ -71,6 +108,7 @@ public class BatchForwarder {
 
     /** Records a transport failure (server down, timeout) and schedules the retry. */
     public void failed(UUID batchId, String error, long now) {
+        roundFailed = true;
         Tx.inTransaction(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select attempts from gateway_outbox where batch_id = ?", batchId);
             int attempts = rows.isEmpty() ? 0 : ((Number) rows.get(0).get("attempts")).intValue();

@@ -117,7 +117,7 @@ public class BatchStore {
             }
             try {
                 // The server does not take the gateway's word (§3): the device's own signature, then sanity.
-                signatures.verify(packet);
+                signatures.reverify(packet);
                 sanity.check(packet, createdAt.asLong());
             } catch (PacketRejectedException e) {
                 throw ApiErrors.refusedLog(i, packet, e);

@@ -31,12 +31,24 @@ public class GatewayCounters {
         add("duplicates");
     }
 
+    /** A group commit's packets: those accepted and sealed, and the transport duplicates it dropped. */
+    public void committed(ReplayGuard.GroupOutcome outcome) {
+        add("accepted", outcome.accepted());
+        add("duplicates", outcome.duplicates());
+    }
+
     public void securityEvent(SecurityEventKind kind) {
         add(kind.wire());
     }
 
     private void add(String name) {
-        unflushed.computeIfAbsent(name, n -> new LongAdder()).increment();
+        add(name, 1);
+    }
+
+    private void add(String name, long n) {
+        if (n != 0) {
+            unflushed.computeIfAbsent(name, k -> new LongAdder()).add(n);
+        }
     }
 
     /** Adds what was counted since the last flush to the stored totals. */

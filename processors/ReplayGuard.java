@@ -1,10 +1,18 @@
 package io.vigil.processors;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.vigil.crypto.CanonicalJson;
 import io.vigil.crypto.Ed25519;
+import io.vigil.crypto.MerkleTree;
 import io.vigil.db.Tx;
 import io.vigil.model.AdmitVerdict;
+import io.vigil.model.Batch;
+import io.vigil.model.Blame;
 import io.vigil.model.Packet;
 import io.vigil.model.ReplayDetectedException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -14,134 +22,127 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.UUID;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Replay-guard stage (PROTOCOL §1), and the gateway's durable hand-off. Each device has a window row
- * (highest accepted sequence) and the digests of the packets accepted inside the window. A packet is a
- * transport duplicate (same sequence, same canonical bytes), a replay (same sequence, other bytes, or
- * below the window) or new; a new packet advances the window and is journalled for the next batch in the
- * same transaction, so a crash can neither lose an accepted packet nor let a redelivered one through twice.
+ * The gateway's group commit (PROTOCOL §1 replay window, §3 batches). The {@code group-commit} aggregate in
+ * {@code routes/gateway/mqtt-ingest.camel.yaml} hands over a group of verified packets, with their MQTT acks; one
+ * transaction then classifies each packet against its device's window (new, transport duplicate or replay),
+ * advances the windows, and places the new packets: when they and the journal make at least a batch, all of them are
+ * sealed into RFC 6962 batches in the outbox at once (under load, nothing touches the journal); otherwise they wait
+ * in the journal until they do, or until the oldest has waited the batch timeout ({@link #sealDue}), so that a quiet
+ * fleet still fills its batches and does not pay a ledger anchor for every few packets. The acks go out only after
+ * that commit, so a crash at any point either keeps a packet (committed, then acked or redelivered as a duplicate) or
+ * leaves it unacknowledged for the broker to redeliver: nothing lost, nothing stored twice.
  *
- * <p>Group commit: callers block in {@link #admit} while one writer thread classifies everything queued in
- * one transaction, locking the devices' window rows in sorted order (so gateways sharing the database
- * cannot deadlock). A caller returns only after its packet's transaction committed; the MQTT ack follows.
+ * <p>Each device has a window row (highest accepted sequence) and the digests of the packets accepted inside the
+ * window. Window rows are locked in sorted order, so gateways sharing one database cannot deadlock.
  */
-public class ReplayGuard implements AutoCloseable {
+public class ReplayGuard {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReplayGuard.class);
+    /** A verified packet waiting in a group: its raw payload goes to quarantine should it prove a replay. */
+    public record Pending(Packet packet, String rawPayload, long receivedAt) {
+    }
 
-    private record Request(Packet packet, String digest, long now, CompletableFuture<AdmitVerdict> verdict) {
+    /** A packet of the group refused as a replay, with the error the quarantine records. */
+    public record Rejected(Pending pending, ReplayDetectedException error) {
+    }
+
+    /** What one commit did: packets accepted and sealed, transport duplicates dropped, replays refused, batches. */
+    public record GroupOutcome(int accepted, int duplicates, List<Rejected> rejected, List<UUID> batches) {
     }
 
     private final DataSource dataSource;
     private final int window;
     private final String gatewayId;
-    private final int maxGroup;
-    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private volatile boolean running = true;
+    private final int batchSize;
+    private final long batchTimeoutMs;
+    /** The journal (accepted packets not yet in a batch): how many, and when the oldest was received. */
+    private int journalled;
+    private long oldestJournalled;
 
-    public ReplayGuard(DataSource dataSource, int window, String gatewayId) {
-        this(dataSource, window, gatewayId, 512);
-    }
-
-    public ReplayGuard(DataSource dataSource, int window, String gatewayId, int maxGroup) {
+    public ReplayGuard(DataSource dataSource, int window, String gatewayId, int batchSize, long batchTimeoutMs) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("VIGIL_BATCH_SIZE must be at least 1");
+        }
         this.dataSource = dataSource;
         this.window = window;
         this.gatewayId = gatewayId;
-        this.maxGroup = maxGroup;
-        this.writer = new Thread(this::writeLoop, "vigil-replay-guard");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.batchSize = batchSize;
+        this.batchTimeoutMs = batchTimeoutMs;
+        Map<String, Object> journal = Tx.read(dataSource, c -> Tx.rows(c, "select count(*) as n, min(received_at) as oldest"
+                + " from gateway_pending where gateway_id = ?", gatewayId).get(0));
+        this.journalled = ((Number) journal.get("n")).intValue();
+        this.oldestJournalled = journal.get("oldest") == null ? 0 : ((Number) journal.get("oldest")).longValue();
     }
 
-    /** Admits a verified packet, returning once its verdict is committed; throws {@link ReplayDetectedException}. */
+    /**
+     * Commits one group in one transaction: windows advanced, and the new packets either sealed into batches (when
+     * they and the journal make at least a batch) or journalled until they do or the batch timeout passes.
+     */
+    public synchronized GroupOutcome commit(List<Pending> group, long now) {
+        Sealing[] sealing = new Sealing[1];
+        GroupOutcome outcome = Tx.inTransaction(dataSource, c -> commit(c, group, sealing));
+        apply(sealing[0]);
+        return outcome;
+    }
+
+    /** Seals the journal when its oldest packet has waited the batch timeout (the batch-timeout timer). */
+    public synchronized GroupOutcome sealDue(long now) {
+        if (journalled == 0 || now - oldestJournalled < batchTimeoutMs) {
+            return new GroupOutcome(0, 0, List.of(), List.of());
+        }
+        Sealing[] sealing = new Sealing[1];
+        List<UUID> batches = Tx.inTransaction(dataSource, c -> {
+            sealing[0] = sealAll(c, List.of());
+            return sealing[0].batches();
+        });
+        apply(sealing[0]);
+        return new GroupOutcome(0, 0, List.of(), batches);
+    }
+
+    /** What a transaction did to the journal, applied to the in-memory view only once it committed. */
+    private record Sealing(List<UUID> batches, int journalledAfter, long oldestAfter) {
+    }
+
+    private void apply(Sealing sealing) {
+        if (sealing != null) {
+            journalled = sealing.journalledAfter();
+            oldestJournalled = sealing.oldestAfter();
+        }
+    }
+
+    /** One packet on its own (tools and tests): its verdict, or the replay as an exception. */
     public AdmitVerdict admit(Packet packet, long now) {
-        if (!running) {
-            throw new IllegalStateException("replay guard is stopped");
+        GroupOutcome outcome = commit(List.of(new Pending(packet, packet.canonicalJson(), now)), now);
+        if (!outcome.rejected().isEmpty()) {
+            throw outcome.rejected().get(0).error();
         }
-        String digest = HexFormat.of().formatHex(Ed25519.sha256(packet.canonical()));
-        Request request = new Request(packet, digest, now, new CompletableFuture<>());
-        queue.add(request);
-        try {
-            return request.verdict().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the replay guard", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("replay guard did not answer within 60 s", e);
-        }
+        return outcome.accepted() == 1 ? AdmitVerdict.ACCEPTED : AdmitVerdict.DUPLICATE;
     }
 
-    private void writeLoop() {
-        List<Request> group = new ArrayList<>(maxGroup);
-        while (running || !queue.isEmpty()) {
-            try {
-                Request first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.clear();
-                group.add(first);
-                queue.drainTo(group, maxGroup - 1);
-                Map<Request, RuntimeException> rejected = new HashMap<>();
-                Map<Request, AdmitVerdict> verdicts;
-                try {
-                    verdicts = Tx.inTransaction(dataSource, c -> classify(c, group, rejected));
-                } catch (RuntimeException e) {
-                    group.forEach(r -> r.verdict().completeExceptionally(e));
-                    continue;
-                }
-                for (Request r : group) {
-                    RuntimeException rejection = rejected.get(r);
-                    if (rejection != null) {
-                        r.verdict().completeExceptionally(rejection);
-                    } else {
-                        r.verdict().complete(verdicts.get(r));
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException e) {
-                LOG.error("replay guard writer failed", e);
-            }
-        }
-    }
-
-    private Map<Request, AdmitVerdict> classify(Connection c, List<Request> group, Map<Request, RuntimeException> rejected)
-            throws SQLException {
+    private GroupOutcome commit(Connection c, List<Pending> group, Sealing[] sealing) throws SQLException {
         Map<String, Long> high = lockWindows(c, group);
         Map<String, Long> highBefore = new HashMap<>(high);
         Map<String, String> acceptedHere = new HashMap<>();
-        Map<Request, AdmitVerdict> verdicts = new HashMap<>();
-        List<Request> accepted = new ArrayList<>();
+        List<Pending> accepted = new ArrayList<>();
+        List<String> digests = new ArrayList<>();
+        List<Rejected> rejected = new ArrayList<>();
+        int duplicates = 0;
         try (PreparedStatement seen = c.prepareStatement(
                 "select digest from replay_seen where device_id = ? and sequence_no = ?")) {
-            for (Request r : group) {
-                String device = r.packet().deviceId();
-                long seq = r.packet().sequenceNo();
+            for (Pending p : group) {
+                String device = p.packet().deviceId();
+                long seq = p.packet().sequenceNo();
                 long deviceHigh = high.get(device);
                 if (deviceHigh >= 0 && seq <= deviceHigh - window) {
-                    rejected.put(r, new ReplayDetectedException(device, seq,
+                    rejected.add(new Rejected(p, new ReplayDetectedException(device, seq,
                             "sequence_no " + seq + " is below the replay window (highest accepted " + deviceHigh + ")",
-                            io.vigil.model.Blame.ANYONE));
+                            Blame.ANYONE)));
                     continue;
                 }
+                String digest = HexFormat.of().formatHex(Ed25519.sha256(p.packet().canonical()));
                 String key = device + '\u0000' + seq;
                 String known = acceptedHere.get(key);
                 if (known == null && seq <= highBefore.get(device)) {
@@ -152,42 +153,32 @@ public class ReplayGuard implements AutoCloseable {
                     }
                 }
                 if (known != null) {
-                    if (known.equals(r.digest())) {
-                        verdicts.put(r, AdmitVerdict.DUPLICATE);
+                    if (known.equals(digest)) {
+                        duplicates++;
                     } else {
-                        rejected.put(r, new ReplayDetectedException(device, seq,
-                                "sequence_no " + seq + " was already accepted with different content",
-                                io.vigil.model.Blame.KEY_HOLDER));
+                        rejected.add(new Rejected(p, new ReplayDetectedException(device, seq,
+                                "sequence_no " + seq + " was already accepted with different content", Blame.KEY_HOLDER)));
                     }
                     continue;
                 }
-                acceptedHere.put(key, r.digest());
+                acceptedHere.put(key, digest);
                 high.put(device, Math.max(deviceHigh, seq));
-                accepted.add(r);
-                verdicts.put(r, AdmitVerdict.ACCEPTED);
+                accepted.add(p);
+                digests.add(digest);
             }
         }
         if (accepted.isEmpty()) {
-            return verdicts;
+            return new GroupOutcome(0, duplicates, rejected, List.of());
         }
         try (PreparedStatement insertSeen = c.prepareStatement(
-                "insert into replay_seen (device_id, sequence_no, digest) values (?, ?, ?)");
-                PreparedStatement journal = c.prepareStatement("insert into gateway_pending (gateway_id, device_id,"
-                        + " sequence_no, canonical, received_at) values (?, ?, ?, ?, ?)")) {
-            for (Request r : accepted) {
-                insertSeen.setString(1, r.packet().deviceId());
-                insertSeen.setLong(2, r.packet().sequenceNo());
-                insertSeen.setString(3, r.digest());
+                "insert into replay_seen (device_id, sequence_no, digest) values (?, ?, ?)")) {
+            for (int i = 0; i < accepted.size(); i++) {
+                insertSeen.setString(1, accepted.get(i).packet().deviceId());
+                insertSeen.setLong(2, accepted.get(i).packet().sequenceNo());
+                insertSeen.setString(3, digests.get(i));
                 insertSeen.addBatch();
-                journal.setString(1, gatewayId);
-                journal.setString(2, r.packet().deviceId());
-                journal.setLong(3, r.packet().sequenceNo());
-                journal.setString(4, r.packet().canonicalJson());
-                journal.setLong(5, r.now());
-                journal.addBatch();
             }
             insertSeen.executeBatch();
-            journal.executeBatch();
         }
         try (PreparedStatement advance = c.prepareStatement("update replay_window set high_seq = ? where device_id = ?");
                 PreparedStatement prune = c.prepareStatement(
@@ -205,13 +196,72 @@ public class ReplayGuard implements AutoCloseable {
             advance.executeBatch();
             prune.executeBatch();
         }
-        return verdicts;
+        sealing[0] = journalled + accepted.size() >= batchSize ? sealAll(c, accepted) : journal(c, accepted);
+        return new GroupOutcome(accepted.size(), duplicates, rejected, sealing[0].batches());
+    }
+
+    /**
+     * Seals the journal and then {@code fresh}, in order, into as few batches of at most the batch size as hold them,
+     * evenly filled (a full batch and a sliver would anchor the sliver at a full batch's gas), and empties the journal.
+     */
+    private Sealing sealAll(Connection c, List<Pending> fresh) throws SQLException {
+        List<String> logs = new ArrayList<>();
+        if (journalled > 0) {
+            for (Map<String, Object> row : Tx.rows(c,
+                    "select canonical from gateway_pending where gateway_id = ? order by id", gatewayId)) {
+                logs.add((String) row.get("canonical"));
+            }
+            Tx.update(c, "delete from gateway_pending where gateway_id = ?", gatewayId);
+        }
+        fresh.forEach(p -> logs.add(p.packet().canonicalJson()));
+        List<UUID> batches = new ArrayList<>();
+        int count = (logs.size() + batchSize - 1) / batchSize;
+        for (int b = 0, from = 0; b < count; b++) {
+            int to = (int) ((long) logs.size() * (b + 1) / count);
+            batches.add(sealOne(c, logs.subList(from, to)));
+            from = to;
+        }
+        return new Sealing(batches, 0, 0);
+    }
+
+    /** Keeps {@code fresh} in the journal until the journal makes a batch or its oldest packet times out. */
+    private Sealing journal(Connection c, List<Pending> fresh) throws SQLException {
+        if (fresh.isEmpty()) {
+            return new Sealing(List.of(), journalled, oldestJournalled);
+        }
+        long oldest = journalled == 0 ? Long.MAX_VALUE : oldestJournalled;
+        try (PreparedStatement insert = c.prepareStatement("insert into gateway_pending (gateway_id, device_id,"
+                + " sequence_no, canonical, received_at) values (?, ?, ?, ?, ?)")) {
+            for (Pending p : fresh) {
+                insert.setString(1, gatewayId);
+                insert.setString(2, p.packet().deviceId());
+                insert.setLong(3, p.packet().sequenceNo());
+                insert.setString(4, p.packet().canonicalJson());
+                insert.setLong(5, p.receivedAt());
+                insert.addBatch();
+                oldest = Math.min(oldest, p.receivedAt());
+            }
+            insert.executeBatch();
+        }
+        return new Sealing(List.of(), journalled + fresh.size(), oldest);
+    }
+
+    /** Puts one batch of canonical logs, in order, into the outbox with its RFC 6962 root. */
+    private UUID sealOne(Connection c, List<String> logs) throws SQLException {
+        List<byte[]> leaves = new ArrayList<>(logs.size());
+        logs.forEach(l -> leaves.add(l.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Batch batch = new Batch(UUID.randomUUID(), gatewayId, System.currentTimeMillis(), logs, MerkleTree.rootHex(leaves));
+        Tx.update(c, "insert into gateway_outbox (batch_id, gateway_id, created_at, batch_hash, log_count, body, state,"
+                + " attempts, next_attempt_at) values (?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
+                batch.batchId(), gatewayId, batch.createdAt(), batch.batchHash(), logs.size(), toJson(batch),
+                batch.createdAt());
+        return batch.batchId();
     }
 
     /** Locks (creating if needed) the window rows of the group's devices in sorted order; -1 means none accepted yet. */
-    private static Map<String, Long> lockWindows(Connection c, List<Request> group) throws SQLException {
+    private static Map<String, Long> lockWindows(Connection c, List<Pending> group) throws SQLException {
         TreeSet<String> devices = new TreeSet<>();
-        group.forEach(r -> devices.add(r.packet().deviceId()));
+        group.forEach(p -> devices.add(p.packet().deviceId()));
         Map<String, Long> high = new HashMap<>();
         try (PreparedStatement lock = c.prepareStatement("select high_seq from replay_window where device_id = ? for update");
                 PreparedStatement create = c.prepareStatement(
@@ -236,14 +286,24 @@ public class ReplayGuard implements AutoCloseable {
         }
     }
 
-    /** Lets queued packets finish, then stops the writer. */
-    @Override
-    public void close() {
-        running = false;
-        try {
-            writer.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** The PROTOCOL §3 wire form; logs are written as their canonical JSON, unchanged. */
+    public static String toJson(Batch batch) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = CanonicalJson.STRICT.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("batch_id", batch.batchId().toString());
+            json.writeStringField("gateway_id", batch.gatewayId());
+            json.writeNumberField("created_at", batch.createdAt());
+            json.writeArrayFieldStart("logs");
+            for (String log : batch.logs()) {
+                json.writeRawValue(log);
+            }
+            json.writeEndArray();
+            json.writeStringField("batch_hash", batch.batchHash());
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        return out.toString();
     }
 }

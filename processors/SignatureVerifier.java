@@ -10,9 +10,16 @@ import io.vigil.model.UnknownDeviceException;
 public class SignatureVerifier {
 
     private final DeviceRegistry devices;
+    private final VerifiedSignatures verified;
 
     public SignatureVerifier(DeviceRegistry devices) {
+        this(devices, null);
+    }
+
+    /** {@code verified}, shared by gateway and server in one process, lets each signature be verified once. */
+    public SignatureVerifier(DeviceRegistry devices, VerifiedSignatures verified) {
         this.devices = devices;
+        this.verified = verified;
     }
 
     /**
@@ -28,14 +35,38 @@ public class SignatureVerifier {
         return packet;
     }
 
+    /** The gateway's check: the device is provisioned and its signature verifies (and is remembered as verified). */
     public Packet verify(Packet packet) {
-        Ed25519.VerifyKey key = devices.key(packet.deviceId())
-                .orElseThrow(() -> new UnknownDeviceException(packet.deviceId(), packet.sequenceNo(),
-                        "device " + packet.deviceId() + " is not provisioned"));
+        Ed25519.VerifyKey key = keyOf(packet);
+        if (!key.verify(packet.signingInput(), packet.sig())) {
+            throw new BadSignatureException(packet.deviceId(), packet.sequenceNo(),
+                    "signature does not verify for device " + packet.deviceId());
+        }
+        if (verified != null) {
+            verified.verified(key, packet.signingInput(), packet.sig());
+        }
+        return packet;
+    }
+
+    /**
+     * The server's check of a log in a batch: the same, except that a signature this process's gateway verified
+     * under the device's current key over the same bytes is not verified twice.
+     */
+    public Packet reverify(Packet packet) {
+        if (verified != null && verified.take(keyOf(packet), packet.signingInput(), packet.sig())) {
+            return packet;
+        }
+        Ed25519.VerifyKey key = keyOf(packet);
         if (!key.verify(packet.signingInput(), packet.sig())) {
             throw new BadSignatureException(packet.deviceId(), packet.sequenceNo(),
                     "signature does not verify for device " + packet.deviceId());
         }
         return packet;
+    }
+
+    private Ed25519.VerifyKey keyOf(Packet packet) {
+        return devices.key(packet.deviceId())
+                .orElseThrow(() -> new UnknownDeviceException(packet.deviceId(), packet.sequenceNo(),
+                        "device " + packet.deviceId() + " is not provisioned"));
     }
 }

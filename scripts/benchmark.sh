@@ -4,6 +4,8 @@
 #   scripts/benchmark.sh embedded  [messages] [rate]   the default embedded HiveMQ broker
 #   scripts/benchmark.sh mosquitto [messages] [rate]   a Mosquitto of its own (no queue or in-flight limits)
 # rate 0 = publish as fast as the broker accepts (saturation); a rate below saturation measures latency.
+# On Mosquitto at saturation it then runs raw pub/sub of the same payloads on the same broker and prints the ratio.
+# KEEP_LOG=file keeps Vigil's log of the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 broker=${1:-embedded}; messages=${2:-30000}; rate=${3:-0}
@@ -18,7 +20,7 @@ free_port() {
 }
 http=$(free_port); mqtt=$(free_port); chain=$(free_port)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { [ -n "${KEEP_LOG:-}" ] && cp "$work/vigil.log" "$KEEP_LOG"; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 export VIGIL_DATA_DIR=$work/data VIGIL_HTTP_PORT=$http VIGIL_SIMULATOR_DEVICES=0 VIGIL_ADMIN_TOKEN=bench-admin \
        VIGIL_VIEWER_TOKEN=bench-viewer VIGIL_GATEWAY_ID=gw-bench VIGIL_LEDGER_DEV_PORT=$chain
@@ -36,4 +38,19 @@ done
 echo "broker=$broker messages=$messages rate=${rate:-0} cores=$(nproc)"
 java -jar target/vigil.jar loadgen --api "https://localhost:$http" --cacert "$work/data/tls/ca.pem" \
   --admin-token bench-admin --viewer-token bench-viewer --broker "tcp://127.0.0.1:$mqtt" \
-  --devices 1000 --messages "$messages" --connections 8 --rate "$rate"
+  --devices 1000 --messages "$messages" --connections 8 --rate "$rate" --payloads-out "$work/payloads.txt" \
+  | tee "$work/loadgen.txt"
+# Raw broker pub/sub of the very same payloads, same broker, same number of QoS 1 connections, right after: the
+# yardstick for Vigil's end-to-end rate (first publish to last received).
+if [ "$broker" = mosquitto ] && [ "$rate" = 0 ] && command -v mosquitto_sub > /dev/null; then
+  split -n l/8 -d "$work/payloads.txt" "$work/part-"
+  mosquitto_sub -h 127.0.0.1 -p "$mqtt" -q 1 -t bench/raw -C "$messages" > /dev/null & sub=$!
+  sleep 0.5
+  start=$(date +%s%N)
+  for part in "$work"/part-*; do mosquitto_pub -h 127.0.0.1 -p "$mqtt" -q 1 -t bench/raw -l < "$part" & done
+  wait "$sub"
+  raw=$(( messages * 1000000000 / ($(date +%s%N) - start) ))
+  vigil=$(sed -n 's/^end-to-end accepted throughput: \([0-9]*\) msg\/s.*/\1/p' "$work/loadgen.txt")
+  echo "raw broker pub/sub (mosquitto_pub -l x8 into mosquitto_sub, QoS 1, same payloads): $raw msg/s"
+  awk -v v="$vigil" -v r="$raw" 'BEGIN { printf "ratio Vigil / raw pub/sub: %.3f\n", v / r }'
+fi

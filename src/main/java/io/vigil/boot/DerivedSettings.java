@@ -39,6 +39,10 @@ final class DerivedSettings {
             config.put("vigil.mqtt.username", io.vigil.mqtt.ServiceCredentials.SERVICE);
             config.put("vigil.mqtt.password", mqttCredentials.servicePassword());
         }
+        // Gateway and server in one process: batches go to the server's ingest route in-process (same route, same
+        // token check, same re-verification), not over HTTPS to itself.
+        config.put("vigil.forward.in-process", String.valueOf(
+                config.get("vigil.role").equals("all") && !config.isSet("vigil.server.url")));
         if (!config.isSet("vigil.server.url")) {
             config.put("vigil.server.url", "https://localhost:" + httpPort);
         }

@@ -265,16 +265,6 @@ public final class VigilApp implements AutoCloseable {
                 if (client != null) {
                     client.close();
                 }
-                for (Class<? extends AutoCloseable> type : java.util.List.of(io.vigil.processors.ReplayGuard.class,
-                        io.vigil.processors.BatchSealer.class)) {
-                    context.getRegistry().findByType(type).forEach(closeable -> {
-                        try {
-                            closeable.close();
-                        } catch (Exception e) {
-                            LOG.warn("closing {}: {}", type.getSimpleName(), e.getMessage());
-                        }
-                    });
-                }
             }
         }
         if (vertx != null) {

@@ -3,7 +3,7 @@ package io.vigil.boot;
 import io.vigil.processors.ApiAuth;
 import io.vigil.processors.ApiErrors;
 import io.vigil.processors.BatchForwarder;
-import io.vigil.processors.BatchSealer;
+import io.vigil.processors.GroupCommit;
 import io.vigil.processors.BatchStore;
 import io.vigil.ledger.LedgerConnector;
 import io.vigil.processors.DeviceApi;
@@ -21,6 +21,7 @@ import io.vigil.processors.ReplayGuard;
 import io.vigil.processors.SanityChecker;
 import io.vigil.processors.SecurityEventRecorder;
 import io.vigil.processors.SignatureVerifier;
+import io.vigil.processors.VerifiedSignatures;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
@@ -57,10 +58,12 @@ public class VigilBeans implements CamelConfiguration {
                 Double.parseDouble(prop(p, "vigil.sanity.temperature-max")),
                 Double.parseDouble(prop(p, "vigil.sanity.light-max"))));
         registry.bind("deviceRegistry", devices);
-        registry.bind("signatureVerifier", new SignatureVerifier(devices));
-        registry.bind("replayGuard", new ReplayGuard(dataSource, intProp(p, "vigil.replay.window"), gatewayId));
-        registry.bind("batchSealer", new BatchSealer(dataSource, gatewayId, intProp(p, "vigil.batch.size"),
-                Long.parseLong(prop(p, "vigil.batch.timeout.ms"))));
+        // Gateway and server in one process verify each signature once (the server's check takes the gateway's result).
+        VerifiedSignatures verifiedSignatures = prop(p, "vigil.role").equals("all") ? new VerifiedSignatures(50_000) : null;
+        registry.bind("signatureVerifier", new SignatureVerifier(devices, verifiedSignatures));
+        registry.bind("replayGuard", new ReplayGuard(dataSource, intProp(p, "vigil.replay.window"), gatewayId,
+                intProp(p, "vigil.batch.size"), Long.parseLong(prop(p, "vigil.batch.timeout.ms"))));
+        registry.bind("groupCommit", new GroupCommit());
         registry.bind("batchForwarder", new BatchForwarder(dataSource, gatewayId,
                 Long.parseLong(prop(p, "vigil.forward.backoff-initial-ms")),
                 Long.parseLong(prop(p, "vigil.forward.backoff-max-ms"))));
@@ -88,7 +91,7 @@ public class VigilBeans implements CamelConfiguration {
                 Double.parseDouble(prop(p, "vigil.sanity.temperature-max")),
                 Double.parseDouble(prop(p, "vigil.sanity.light-max")));
         registry.bind("batchStore", new BatchStore(dataSource, validator, intProp(p, "vigil.batch.max-logs"),
-                outbox, new SignatureVerifier(devices), serverSanity, maxSkew,
+                outbox, new SignatureVerifier(devices, verifiedSignatures), serverSanity, maxSkew,
                 Long.parseLong(prop(p, "vigil.server.max-batch-age-ms")), recorder));
         registry.bind("jsonlExporter", new JsonlExporter(dataDir));
         registry.bind("apiAuth", auth);

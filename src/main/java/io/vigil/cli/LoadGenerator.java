@@ -45,6 +45,7 @@ public final class LoadGenerator {
               --data-dir D  publish as vigil:fleet with D/mqtt-credentials.properties (default ./data when it has one);
                             else VIGIL_MQTT_USERNAME / VIGIL_MQTT_PASSWORD from the environment
               --rate N   publish at N msg/s (0: as fast as the broker takes them); latency is meaningful below saturation
+              --payloads-out F  also write the signed payloads to F, one per line (for a raw pub/sub comparison)
             """;
 
     private LoadGenerator() {
@@ -92,6 +93,15 @@ public final class LoadGenerator {
             payloads[i] = device.telemetry(deviceTime).getBytes(StandardCharsets.UTF_8);
         }
         System.out.printf("signed %d packets ahead in %.1f s%n", messages, (System.nanoTime() - t0) / 1e9);
+        if (args.has("payloads-out")) {
+            // The same payloads, one per line, for a raw broker pub/sub run beside this one (scripts/benchmark.sh).
+            try (var out = Files.newBufferedWriter(Path.of(args.get("payloads-out", "")))) {
+                for (byte[] payload : payloads) {
+                    out.write(new String(payload, StandardCharsets.UTF_8));
+                    out.write('\n');
+                }
+            }
+        }
 
         long baseline = stored(http, api, viewer);
         List<MqttAsyncClient> clients = new ArrayList<>();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Journal → sealed batch → outbox delivery outcomes, on a real H2 database: nothing is ever dropped. */
+/** Group commit → sealed batches → outbox delivery outcomes, on a real H2 database: nothing is ever dropped. */
 class OutboxTest {
 
     private static final long T = 1_795_000_000_000L;
@@ -23,21 +23,17 @@ class OutboxTest {
     Path dir;
     private HikariDataSource db;
     private ReplayGuard guard;
-    private BatchSealer sealer;
     private BatchForwarder forwarder;
 
     @BeforeEach
     void open() {
         db = TestDatabase.open(dir);
-        guard = new ReplayGuard(db, 64, "gw-test");
-        sealer = new BatchSealer(db, "gw-test", 3, 1000);
+        guard = new ReplayGuard(db, 64, "gw-test", 3, 1000);
         forwarder = new BatchForwarder(db, "gw-test", 500, 30_000);
     }
 
     @AfterEach
     void close() {
-        sealer.close();
-        guard.close();
         db.close();
     }
 
@@ -46,12 +42,23 @@ class OutboxTest {
                 + " from gateway_outbox order by created_at"));
     }
 
-    /** As the replay-guard and batch routes do: admit, then tell the sealer. */
-    private void journal(int count) {
+    /** As the group-commit aggregate does: one group of {@code count} packets committed. */
+    private ReplayGuard.GroupOutcome journal(int count) {
+        List<ReplayGuard.Pending> group = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
-            guard.admit(TestPackets.packet("esp32-lab-01", i, T, 20 + i), T);
-            sealer.journalled();
+            var packet = TestPackets.packet("esp32-lab-01", i, T, 20 + i);
+            group.add(new ReplayGuard.Pending(packet, packet.canonicalJson(), T));
         }
+        return guard.commit(group, T);
+    }
+
+    private ReplayGuard.GroupOutcome journal(int from, int to) {
+        List<ReplayGuard.Pending> group = new java.util.ArrayList<>();
+        for (int i = from; i < to; i++) {
+            var packet = TestPackets.packet("esp32-lab-01", i, T, 20 + i);
+            group.add(new ReplayGuard.Pending(packet, packet.canonicalJson(), T));
+        }
+        return guard.commit(group, T);
     }
 
     /** Three packets journalled and sealed: the batch as the forwarder first sees it, due at {@code now}. */
@@ -79,12 +86,43 @@ class OutboxTest {
     }
 
     @Test
-    void a_partial_batch_waits_for_its_timeout_then_is_sealed() {
-        journal(2);
-        assertThat(sealer.sealDue(T + 999)).isZero();
+    void a_group_larger_than_the_batch_size_is_sealed_into_evenly_filled_batches_of_at_most_that_size_in_order()
+            throws Exception {
+        ReplayGuard.GroupOutcome outcome = journal(7);
+        assertThat(outcome.batches()).hasSize(3);
+        assertThat(outbox()).extracting(b -> b.get("log_count")).containsExactlyInAnyOrder(2, 2, 3);
+        List<Long> sequences = new java.util.ArrayList<>();
+        for (java.util.UUID id : outcome.batches()) {
+            String body = (String) Tx.read(db, c -> Tx.rows(c, "select body from gateway_outbox where batch_id = ?", id))
+                    .get(0).get("body");
+            io.vigil.crypto.CanonicalJson.parse(body).get("logs").forEach(l -> sequences.add(l.get("sequence_no").asLong()));
+        }
+        assertThat(sequences).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+    }
+
+    @Test
+    void fewer_than_a_batch_wait_in_the_journal_until_the_batch_timeout_then_are_sealed() {
+        assertThat(journal(2).batches()).isEmpty();
         assertThat(outbox()).isEmpty();
-        assertThat(sealer.sealDue(T + 1000)).isEqualTo(1);
+        assertThat(guard.sealDue(T + 999).batches()).isEmpty();
+        assertThat(guard.sealDue(T + 1000).batches()).hasSize(1);
         assertThat(outbox()).singleElement().satisfies(b -> assertThat(b.get("log_count")).isEqualTo(2));
+        assertThat(guard.sealDue(T + 5000).batches()).isEmpty();
+    }
+
+    @Test
+    void a_journal_and_a_group_that_make_a_batch_are_sealed_together_journal_first() throws Exception {
+        journal(0, 2);
+        ReplayGuard.GroupOutcome outcome = journal(2, 4);
+        assertThat(outcome.batches()).hasSize(2);
+        List<Long> sequences = new java.util.ArrayList<>();
+        for (java.util.UUID id : outcome.batches()) {
+            String body = (String) Tx.read(db, c -> Tx.rows(c, "select body from gateway_outbox where batch_id = ?", id))
+                    .get(0).get("body");
+            io.vigil.crypto.CanonicalJson.parse(body).get("logs").forEach(l -> sequences.add(l.get("sequence_no").asLong()));
+        }
+        assertThat(sequences).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(Tx.read(db, c -> Tx.rows(c, "select count(*) as n from gateway_pending")).get(0).get("n")).isEqualTo(0L);
     }
 
     @Test

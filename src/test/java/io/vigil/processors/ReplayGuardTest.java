@@ -28,17 +28,19 @@ class ReplayGuardTest {
     @BeforeEach
     void open() {
         db = TestDatabase.open(dir);
-        guard = new ReplayGuard(db, 64, "gw-test");
+        guard = new ReplayGuard(db, 64, "gw-test", 1000, 60_000);
     }
 
     @AfterEach
     void close() {
-        guard.close();
         db.close();
     }
 
+    /** Packets kept: sealed into outbox batches or journalled for the next one. */
     private long journalled() {
-        return Tx.read(db, c -> ((Number) Tx.rows(c, "select count(*) as n from gateway_pending").get(0).get("n")).longValue());
+        return Tx.read(db, c -> ((Number) Tx.rows(c, "select coalesce(sum(log_count), 0) as n from gateway_outbox")
+                .get(0).get("n")).longValue() + ((Number) Tx.rows(c, "select count(*) as n from gateway_pending")
+                .get(0).get("n")).longValue());
     }
 
     @Test
@@ -88,10 +90,9 @@ class ReplayGuardTest {
     @Test
     void state_survives_a_restart_neither_reaccepting_old_nor_rejecting_new() {
         guard.admit(TestPackets.packet(DEVICE, 500, T, 20), T);
-        guard.close();
         db.close();
         db = TestDatabase.open(dir);
-        ReplayGuard restarted = new ReplayGuard(db, 64, "gw-test");
+        ReplayGuard restarted = new ReplayGuard(db, 64, "gw-test", 1000, 60_000);
         guard = restarted;
         assertThat(restarted.admit(TestPackets.packet(DEVICE, 500, T, 20), T)).isEqualTo(AdmitVerdict.DUPLICATE);
         assertThatThrownBy(() -> restarted.admit(TestPackets.packet(DEVICE, 400, T, 20), T))
@@ -126,6 +127,35 @@ class ReplayGuardTest {
         assertThat(results).filteredOn(r -> r == AdmitVerdict.DUPLICATE).hasSize(threads / 2 - 1);
         assertThat(results).filteredOn(r -> r == SecurityEventKind.REPLAY).hasSize(threads / 2);
         assertThat(journalled()).isEqualTo(1);
+    }
+
+    @Test
+    void one_group_holding_new_packets_a_duplicate_and_a_replay_commits_the_new_once_and_names_the_replay() {
+        guard = new ReplayGuard(db, 64, "gw-test", 2, 60_000);
+        var original = TestPackets.packet(DEVICE, 5, T, 20);
+        guard.admit(original, T);
+        var group = java.util.List.of(
+                pending(TestPackets.packet(DEVICE, 6, T, 20)),
+                pending(TestPackets.packet(DEVICE, 6, T, 20)),
+                pending(original),
+                pending(TestPackets.packet(DEVICE, 5, T, 99)),
+                pending(TestPackets.packet("esp32-lab-02", 1, T, 20)));
+        ReplayGuard.GroupOutcome outcome = guard.commit(group, T);
+        assertThat(outcome.accepted()).isEqualTo(2);
+        assertThat(outcome.duplicates()).isEqualTo(2);
+        assertThat(outcome.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.pending()).isSameAs(group.get(3));
+            assertThat(r.error().getMessage()).contains("different content");
+        });
+        // The journalled packet 5 and the two new ones make a batch of at most 2: two batches, evenly filled.
+        assertThat(outcome.batches()).hasSize(2);
+        assertThat(journalled()).isEqualTo(3);
+        assertThat(Tx.read(db, c -> Tx.rows(c, "select count(*) as n from gateway_pending")).get(0).get("n"))
+                .isEqualTo(0L);
+    }
+
+    private static ReplayGuard.Pending pending(io.vigil.model.Packet packet) {
+        return new ReplayGuard.Pending(packet, packet.canonicalJson(), T);
     }
 
     @Test
