@@ -247,6 +247,11 @@ public class BatchStore {
             // per valid heartbeat (summed per device: all deltas are +1, so the clamped result is the same as one
             // at a time).
             ledger.anchor(c, batchId, gatewayId, batchHash, batch.createdAt(), packets.size(), maxScore, now);
+            io.vigil.db.Counters.add(c, "batches", 1);
+            io.vigil.db.Counters.add(c, "stored", stored.size());
+            io.vigil.db.Counters.add(c, "ml_anomalous_logs",
+                    stored.stream().filter(l -> l.verdict() != null && "anomalous".equals(l.verdict().label())).count());
+            io.vigil.db.Counters.add(c, "ml_alerts", stored.stream().filter(l -> l.alertId() != null).count());
             Map<String, Integer> heartbeats = new java.util.TreeMap<>();
             // Only heartbeats stored now count: the same genuine heartbeat posted again adds nothing.
             for (StoredLog log : stored) {

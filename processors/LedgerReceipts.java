@@ -43,8 +43,10 @@ class LedgerReceipts {
                 Tx.update(c, "update ledger_outbox set state = 'done', tx_hash = ?, block_number = ?, last_error = null"
                         + " where id = ?", txHash, block, id);
                 if ("anchor".equals(r.get("kind"))) {
-                    Tx.update(c, "update batches set anchor_tx_hash = ?, anchor_block = ? where batch_id = ?",
-                            txHash, block, r.get("batch_id"));
+                    if (Tx.update(c, "update batches set anchor_tx_hash = ?, anchor_block = ? where batch_id = ?"
+                            + " and anchor_tx_hash is null", txHash, block, r.get("batch_id")) == 1) {
+                        io.vigil.db.Counters.add(c, "anchored", 1);
+                    }
                 } else if ("incident".equals(r.get("kind")) && r.get("security_event_id") != null) {
                     Tx.update(c, "update security_events set tx_hash = ? where id = ?", txHash, r.get("security_event_id"));
                 } else if ("incident".equals(r.get("kind")) && r.get("ml_alert_id") != null) {

@@ -174,6 +174,10 @@ public class SecurityEventRecorder {
             insert.setBoolean(8, attributable);
             insert.setObject(9, incidentOf);
             insert.executeUpdate();
+            io.vigil.db.Counters.add(c, "security:" + event.kind().wire(), 1);
+            if (incidentOf == null) {
+                io.vigil.db.Counters.add(c, "security_incidents", 1);
+            }
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();
                 return keys.getLong(1);

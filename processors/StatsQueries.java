@@ -34,21 +34,19 @@ public class StatsQueries {
             s.put("received", gateway.getOrDefault("received", 0L));
             s.put("accepted", gateway.getOrDefault("accepted", 0L));
             s.put("duplicates", gateway.getOrDefault("duplicates", 0L));
-            s.put("stored", ApiParams.count(c, "select count(*) as n from logs"));
+            // Counters kept in the writing transactions (io.vigil.db.Counters): the same cost at any table size.
+            Map<String, Long> counters = io.vigil.db.Counters.all(c);
+            s.put("stored", counters.getOrDefault("stored", 0L));
             Map<String, Object> security = new LinkedHashMap<>();
             for (io.vigil.model.SecurityEventKind kind : io.vigil.model.SecurityEventKind.values()) {
-                security.put(kind.wire(), 0L);
-            }
-            for (Map<String, Object> row : Tx.rows(c, "select kind, count(*) as n from security_events group by kind")) {
-                security.put((String) row.get("kind"), ((Number) row.get("n")).longValue());
+                security.put(kind.wire(), counters.getOrDefault("security:" + kind.wire(), 0L));
             }
             s.put("security_events", security);
-            s.put("batches", ApiParams.count(c, "select count(*) as n from batches"));
-            s.put("anchored", ApiParams.count(c, "select count(*) as n from batches where anchor_tx_hash is not null"));
-            s.put("alerts", ApiParams.count(c, "select count(*) as n from security_events where incident_of is null")
-                    + ApiParams.count(c, "select count(*) as n from ml_alerts"));
-            s.put("ml_alerts", ApiParams.count(c, "select count(*) as n from ml_alerts"));
-            s.put("ml_anomalous_logs", ApiParams.count(c, "select count(*) as n from logs where ml_label = 'anomalous'"));
+            s.put("batches", counters.getOrDefault("batches", 0L));
+            s.put("anchored", counters.getOrDefault("anchored", 0L));
+            s.put("alerts", counters.getOrDefault("security_incidents", 0L) + counters.getOrDefault("ml_alerts", 0L));
+            s.put("ml_alerts", counters.getOrDefault("ml_alerts", 0L));
+            s.put("ml_anomalous_logs", counters.getOrDefault("ml_anomalous_logs", 0L));
             return s;
         });
     }

@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 broker=${1:-embedded}; messages=${2:-30000}; rate=${3:-0}
-[ -f target/vigil.jar ] || mvn -q -B -DskipTests package
+jar=${VIGIL_JAR:-target/vigil.jar}   # VIGIL_JAR=other.jar measures another build (A/B in one session)
+[ -f "$jar" ] || mvn -q -B -DskipTests package
 work=$(mktemp -d /tmp/vigil-bench-XXXXXX)
 free_port() {
   local port
@@ -31,7 +32,7 @@ if [ "$broker" = mosquitto ]; then
 else
   export VIGIL_MQTT_PORT=$mqtt
 fi
-java ${VIGIL_JAVA_OPTS:--Xmx2g} -jar target/vigil.jar run > "$work/vigil.log" 2>&1 & pids+=($!)
+java ${VIGIL_JAVA_OPTS:--Xmx2g} -jar "$jar" run > "$work/vigil.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 240); do
   curl -s -o /dev/null --cacert "$work/data/tls/ca.pem" "https://localhost:$http/health" 2>/dev/null && break; sleep 0.5
 done
