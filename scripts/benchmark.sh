@@ -40,6 +40,7 @@ echo "broker=$broker messages=$messages rate=${rate:-0} cores=$(nproc)"
 java -jar target/vigil.jar loadgen --api "https://localhost:$http" --cacert "$work/data/tls/ca.pem" \
   --admin-token bench-admin --viewer-token bench-viewer --broker "tcp://127.0.0.1:$mqtt" \
   --devices 1000 --messages "$messages" --connections 8 --rate "$rate" --payloads-out "$work/payloads.txt" \
+  --data-dir "$work/data" \
   | tee "$work/loadgen.txt"
 # Raw broker pub/sub of the very same payloads, same broker, same number of QoS 1 connections, right after: the
 # yardstick for Vigil's end-to-end rate (first publish to last received).
