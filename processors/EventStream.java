@@ -2,8 +2,8 @@ package io.vigil.processors;
 
 import io.vigil.model.SecurityEvent;
 import io.vigil.model.BatchOutcome;
+import io.vigil.model.LogView;
 import io.vigil.model.StoredLog;
-import io.vigil.model.Verdict;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,13 +80,7 @@ public class EventStream {
         }
         List<StoredLog> stored = outcome.stored();
         for (StoredLog log : stored) {
-            Verdict v = log.verdict();
-            send("type", "log", "device_id", log.packet().deviceId(), "sequence_no", log.packet().sequenceNo(),
-                    "packet_type", log.packet().type().wire(), "timestamp", log.packet().timestamp(),
-                    "cpu_usage", log.packet().cpuUsage(), "battery_level", log.packet().batteryLevel(),
-                    "sensors", log.packet().sensors(), "batch_id", log.batchId().toString(),
-                    "leaf_index", log.leafIndex(), "stored_at", log.storedAt(), "label", v == null ? null : v.label(),
-                    "score", v == null ? null : v.score(), "model", v == null ? null : v.model());
+            send("type", "log", "log", LogView.of(log));
         }
         for (StoredLog log : stored) {
             if (log.verdict() != null && log.verdict().alert()) {

@@ -1,13 +1,13 @@
 package io.vigil.processors;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.crypto.MerkleTree;
 import io.vigil.db.Tx;
 import io.vigil.ledger.Ledger;
 import io.vigil.ledger.LedgerConnector;
+import io.vigil.model.LogView;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,35 +39,33 @@ public class LogQueries {
                     ? Tx.rows(c, "select * from logs where id < ? order by id desc limit ?", below, n + 1)
                     : Tx.rows(c, "select * from logs where device_id = ? and sequence_no < ? order by sequence_no desc"
                             + " limit ?", deviceId, below, n + 1);
-            List<Map<String, Object>> out = new ArrayList<>(rows.size());
+            List<LogView> out = new ArrayList<>(rows.size());
+            Map<LogView, Object> keys = new IdentityHashMap<>();
             for (Map<String, Object> row : rows) {
-                Map<String, Object> log = log(row);
-                log.put("_key", deviceId == null ? row.get("id") : row.get("sequence_no"));
+                LogView log = log(row);
+                keys.put(log, deviceId == null ? row.get("id") : row.get("sequence_no"));
                 out.add(log);
             }
-            Map<String, Object> page = Paging.page(list, out, n, l -> new Object[] {l.get("_key")});
-            out.forEach(l -> l.remove("_key"));
-            return page;
+            return Paging.page(list, out, n, l -> new Object[] {keys.get(l)});
         });
     }
 
-    private static Map<String, Object> log(Map<String, Object> row) {
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("device_id", row.get("device_id"));
-        l.put("sequence_no", row.get("sequence_no"));
-        l.put("type", row.get("type"));
-        l.put("timestamp", row.get("device_timestamp"));
-        l.put("cpu_usage", row.get("cpu_usage"));
-        l.put("battery_level", row.get("battery_level"));
-        l.put("sensors", ApiParams.json((String) row.get("sensors")));
-        l.put("sig", row.get("sig"));
-        l.put("batch_id", String.valueOf(row.get("batch_id")));
-        l.put("leaf_index", row.get("leaf_index"));
-        l.put("stored_at", row.get("stored_at"));
-        l.put("label", row.get("ml_label"));
-        l.put("score", row.get("ml_score"));
-        l.put("model", row.get("ml_model"));
-        return l;
+    private static LogView log(Map<String, Object> row) {
+        Map<String, Double> sensors = new LinkedHashMap<>();
+        ApiParams.json((String) row.get("sensors")).fields()
+                .forEachRemaining(e -> sensors.put(e.getKey(), e.getValue().doubleValue()));
+        return new LogView((String) row.get("device_id"), ((Number) row.get("sequence_no")).longValue(),
+                (String) row.get("type"), ((Number) row.get("device_timestamp")).longValue(),
+                ((Number) row.get("cpu_usage")).doubleValue(), ((Number) row.get("battery_level")).doubleValue(),
+                sensors, (String) row.get("sig"), String.valueOf(row.get("batch_id")),
+                ((Number) row.get("leaf_index")).intValue(), ((Number) row.get("stored_at")).longValue(),
+                (String) row.get("ml_label"), score(row.get("ml_score")),
+                (String) row.get("ml_model"));
+    }
+
+    /** A stored score as written (the column is REAL: 0.06, not its float's 0.05999999865889549). */
+    private static Double score(Object stored) {
+        return stored == null ? null : Double.valueOf(stored.toString());
     }
 
     /** RFC 6962 audit path of one log in its batch, with the leaf input so a client can recompute the root. */

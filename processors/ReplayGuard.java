@@ -1,18 +1,11 @@
 package io.vigil.processors;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import io.vigil.crypto.CanonicalJson;
 import io.vigil.crypto.Ed25519;
-import io.vigil.crypto.MerkleTree;
 import io.vigil.db.Tx;
 import io.vigil.model.AdmitVerdict;
-import io.vigil.model.Batch;
 import io.vigil.model.Blame;
 import io.vigil.model.Packet;
 import io.vigil.model.ReplayDetectedException;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -55,12 +48,7 @@ public class ReplayGuard {
 
     private final DataSource dataSource;
     private final int window;
-    private final String gatewayId;
-    private final int batchSize;
-    private final long batchTimeoutMs;
-    /** The journal (accepted packets not yet in a batch): how many, and when the oldest was received. */
-    private int journalled;
-    private long oldestJournalled;
+    private final BatchJournal journal;
 
     public ReplayGuard(DataSource dataSource, int window, String gatewayId, int batchSize, long batchTimeoutMs) {
         if (batchSize < 1) {
@@ -68,13 +56,7 @@ public class ReplayGuard {
         }
         this.dataSource = dataSource;
         this.window = window;
-        this.gatewayId = gatewayId;
-        this.batchSize = batchSize;
-        this.batchTimeoutMs = batchTimeoutMs;
-        Map<String, Object> journal = Tx.read(dataSource, c -> Tx.rows(c, "select count(*) as n, min(received_at) as oldest"
-                + " from gateway_pending where gateway_id = ?", gatewayId).get(0));
-        this.journalled = ((Number) journal.get("n")).intValue();
-        this.oldestJournalled = journal.get("oldest") == null ? 0 : ((Number) journal.get("oldest")).longValue();
+        this.journal = new BatchJournal(dataSource, gatewayId, batchSize, batchTimeoutMs);
     }
 
     /**
@@ -82,35 +64,24 @@ public class ReplayGuard {
      * they and the journal make at least a batch) or journalled until they do or the batch timeout passes.
      */
     public synchronized GroupOutcome commit(List<Pending> group, long now) {
-        Sealing[] sealing = new Sealing[1];
+        BatchJournal.Sealing[] sealing = new BatchJournal.Sealing[1];
         GroupOutcome outcome = Tx.inTransaction(dataSource, c -> commit(c, group, sealing));
-        apply(sealing[0]);
+        journal.apply(sealing[0]);
         return outcome;
     }
 
     /** Seals the journal when its oldest packet has waited the batch timeout (the batch-timeout timer). */
     public synchronized GroupOutcome sealDue(long now) {
-        if (journalled == 0 || now - oldestJournalled < batchTimeoutMs) {
+        if (!journal.due(now)) {
             return new GroupOutcome(0, 0, List.of(), List.of());
         }
-        Sealing[] sealing = new Sealing[1];
+        BatchJournal.Sealing[] sealing = new BatchJournal.Sealing[1];
         List<UUID> batches = Tx.inTransaction(dataSource, c -> {
-            sealing[0] = sealAll(c, List.of());
+            sealing[0] = journal.sealAll(c, List.of());
             return sealing[0].batches();
         });
-        apply(sealing[0]);
+        journal.apply(sealing[0]);
         return new GroupOutcome(0, 0, List.of(), batches);
-    }
-
-    /** What a transaction did to the journal, applied to the in-memory view only once it committed. */
-    private record Sealing(List<UUID> batches, int journalledAfter, long oldestAfter) {
-    }
-
-    private void apply(Sealing sealing) {
-        if (sealing != null) {
-            journalled = sealing.journalledAfter();
-            oldestJournalled = sealing.oldestAfter();
-        }
     }
 
     /** One packet on its own (tools and tests): its verdict, or the replay as an exception. */
@@ -122,7 +93,7 @@ public class ReplayGuard {
         return outcome.accepted() == 1 ? AdmitVerdict.ACCEPTED : AdmitVerdict.DUPLICATE;
     }
 
-    private GroupOutcome commit(Connection c, List<Pending> group, Sealing[] sealing) throws SQLException {
+    private GroupOutcome commit(Connection c, List<Pending> group, BatchJournal.Sealing[] sealing) throws SQLException {
         Map<String, Long> high = lockWindows(c, group);
         Map<String, Long> highBefore = new HashMap<>(high);
         Map<String, String> acceptedHere = new HashMap<>();
@@ -196,66 +167,8 @@ public class ReplayGuard {
             advance.executeBatch();
             prune.executeBatch();
         }
-        sealing[0] = journalled + accepted.size() >= batchSize ? sealAll(c, accepted) : journal(c, accepted);
+        sealing[0] = journal.place(c, accepted);
         return new GroupOutcome(accepted.size(), duplicates, rejected, sealing[0].batches());
-    }
-
-    /**
-     * Seals the journal and then {@code fresh}, in order, into as few batches of at most the batch size as hold them,
-     * evenly filled (a full batch and a sliver would anchor the sliver at a full batch's gas), and empties the journal.
-     */
-    private Sealing sealAll(Connection c, List<Pending> fresh) throws SQLException {
-        List<String> logs = new ArrayList<>();
-        if (journalled > 0) {
-            for (Map<String, Object> row : Tx.rows(c,
-                    "select canonical from gateway_pending where gateway_id = ? order by id", gatewayId)) {
-                logs.add((String) row.get("canonical"));
-            }
-            Tx.update(c, "delete from gateway_pending where gateway_id = ?", gatewayId);
-        }
-        fresh.forEach(p -> logs.add(p.packet().canonicalJson()));
-        List<UUID> batches = new ArrayList<>();
-        int count = (logs.size() + batchSize - 1) / batchSize;
-        for (int b = 0, from = 0; b < count; b++) {
-            int to = (int) ((long) logs.size() * (b + 1) / count);
-            batches.add(sealOne(c, logs.subList(from, to)));
-            from = to;
-        }
-        return new Sealing(batches, 0, 0);
-    }
-
-    /** Keeps {@code fresh} in the journal until the journal makes a batch or its oldest packet times out. */
-    private Sealing journal(Connection c, List<Pending> fresh) throws SQLException {
-        if (fresh.isEmpty()) {
-            return new Sealing(List.of(), journalled, oldestJournalled);
-        }
-        long oldest = journalled == 0 ? Long.MAX_VALUE : oldestJournalled;
-        try (PreparedStatement insert = c.prepareStatement("insert into gateway_pending (gateway_id, device_id,"
-                + " sequence_no, canonical, received_at) values (?, ?, ?, ?, ?)")) {
-            for (Pending p : fresh) {
-                insert.setString(1, gatewayId);
-                insert.setString(2, p.packet().deviceId());
-                insert.setLong(3, p.packet().sequenceNo());
-                insert.setString(4, p.packet().canonicalJson());
-                insert.setLong(5, p.receivedAt());
-                insert.addBatch();
-                oldest = Math.min(oldest, p.receivedAt());
-            }
-            insert.executeBatch();
-        }
-        return new Sealing(List.of(), journalled + fresh.size(), oldest);
-    }
-
-    /** Puts one batch of canonical logs, in order, into the outbox with its RFC 6962 root. */
-    private UUID sealOne(Connection c, List<String> logs) throws SQLException {
-        List<byte[]> leaves = new ArrayList<>(logs.size());
-        logs.forEach(l -> leaves.add(l.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        Batch batch = new Batch(UUID.randomUUID(), gatewayId, System.currentTimeMillis(), logs, MerkleTree.rootHex(leaves));
-        Tx.update(c, "insert into gateway_outbox (batch_id, gateway_id, created_at, batch_hash, log_count, body, state,"
-                + " attempts, next_attempt_at) values (?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
-                batch.batchId(), gatewayId, batch.createdAt(), batch.batchHash(), logs.size(), toJson(batch),
-                batch.createdAt());
-        return batch.batchId();
     }
 
     /** Locks (creating if needed) the window rows of the group's devices in sorted order; -1 means none accepted yet. */
@@ -284,26 +197,5 @@ public class ReplayGuard {
         try (var rs = lock.executeQuery()) {
             return rs.next() ? rs.getLong(1) : null;
         }
-    }
-
-    /** The PROTOCOL §3 wire form; logs are written as their canonical JSON, unchanged. */
-    public static String toJson(Batch batch) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = CanonicalJson.STRICT.getFactory().createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("batch_id", batch.batchId().toString());
-            json.writeStringField("gateway_id", batch.gatewayId());
-            json.writeNumberField("created_at", batch.createdAt());
-            json.writeArrayFieldStart("logs");
-            for (String log : batch.logs()) {
-                json.writeRawValue(log);
-            }
-            json.writeEndArray();
-            json.writeStringField("batch_hash", batch.batchHash());
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
     }
 }

@@ -28,6 +28,11 @@ public class SanityChecker {
         this.lightMax = lightMax;
     }
 
+    /** The same checks with another clock-skew allowance (the server's, which adds the gateway's batching time). */
+    public SanityChecker withMaxSkew(long skewMs) {
+        return new SanityChecker(skewMs, maxRatePerSecond, temperatureMin, temperatureMax, lightMax);
+    }
+
     /** A duration for people: "42.5 s", or "3,600 s (1 h 0 min)" from a minute on. */
     static String seconds(long ms) {
         String s = ms < 60_000 ? String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0)

@@ -114,7 +114,7 @@ function Dashboard({ token, role, onSignOut }) {
   useEffect(() => {
     const onMessage = (m) => {
       if (m.type === 'log') {
-        setLogs((current) => [{ ...m, type: m.packet_type }, ...(current || [])].slice(0, MAX_LOGS));
+        setLogs((current) => [m.log, ...(current || [])].slice(0, MAX_LOGS));
       } else if (m.type === 'alert' || m.type === 'alert_state' || m.type === 'incident') {
         feedSeq.current += 1;
         const seq = feedSeq.current;

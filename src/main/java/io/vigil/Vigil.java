@@ -70,8 +70,12 @@ public final class Vigil {
 
     private static void run() {
         VigilApp app = new VigilApp(VigilConfig.load(System.getenv(), Map.of())).start();
+        io.vigil.sim.DemoFleet fleet = io.vigil.sim.DemoFleet.startBeside(app);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (fleet != null) {
+                fleet.close();
+            }
             app.close();
             stopped.countDown();
         }, "vigil-shutdown"));

@@ -25,8 +25,12 @@ final class LedgerSetup {
         org.web3j.crypto.Credentials deployer;
         String url;
         if (devChainNeeded) {
-            devChain = io.vigil.ledger.DevChain.start(findGanache(config), ledgerDir, config.getInt("vigil.ledger.dev-port"),
-                    java.time.Duration.ofSeconds(60));
+            try {
+                devChain = io.vigil.ledger.DevChain.start(findGanache(config), ledgerDir,
+                        config.getInt("vigil.ledger.dev-port"), java.time.Duration.ofSeconds(60));
+            } catch (io.vigil.ledger.DevChainException e) {
+                throw new StartupException(e.getMessage(), e);
+            }
             url = devChain.url();
             writer = devChain.writer();
             deployer = devChain.owner();

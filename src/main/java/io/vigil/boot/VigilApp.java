@@ -2,10 +2,7 @@ package io.vigil.boot;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.vertx.core.Vertx;
-import io.vigil.sim.DemoFleet;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -16,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Vigil process: checks ports, prepares the data dir (TLS, tokens, database), starts the embedded
- * broker unless VIGIL_MQTT_URL is set, then Camel Main with the routes of its role, then the demo fleet.
+ * broker unless VIGIL_MQTT_URL is set, then Camel Main with the routes of its role. The demo fleet, a tool, is
+ * started beside it by {@code vigil run}.
  */
 public final class VigilApp implements AutoCloseable {
 
@@ -27,7 +25,6 @@ public final class VigilApp implements AutoCloseable {
     private HikariDataSource dataSource;
     private Vertx vertx;
     private Main main;
-    private DemoFleet fleet;
     private io.vigil.ledger.DevChain devChain;
     private io.vigil.ledger.LedgerConnector ledger;
 
@@ -81,9 +78,6 @@ public final class VigilApp implements AutoCloseable {
             Ports.requireFree("127.0.0.1", config.getInt("vigil.ledger.dev-port"), "VIGIL_LEDGER_DEV_PORT");
         }
         DerivedSettings.apply(config, httpPort, embeddedBroker, mqttCredentials);
-        io.vigil.sim.MqttLogin demoLogin = embeddedBroker ? io.vigil.sim.MqttLogin.fleet(mqttCredentials)
-                : config.get("vigil.mqtt.username").isEmpty() ? io.vigil.sim.MqttLogin.ANONYMOUS
-                : new io.vigil.sim.MqttLogin(config.get("vigil.mqtt.username"), config.get("vigil.mqtt.password"));
         java.util.List<String> devTokens = DevTokens.fill(config);
         DevTls.Material tls = DevTls.ensure(dataDir, hostnames(config.get("vigil.tls.hostnames")));
 
@@ -97,7 +91,7 @@ public final class VigilApp implements AutoCloseable {
         // the first packet is read and before /health says up (one transaction, one batched insert).
         if (config.isSet("vigil.devices.file")) {
             long began = System.currentTimeMillis();
-            int created = io.vigil.sim.DevicesFile.provision(Path.of(config.get("vigil.devices.file")),
+            int created = DevicesFile.provision(Path.of(config.get("vigil.devices.file")),
                     new io.vigil.processors.DeviceRegistry(dataSource));
             LOG.info("provisioned {} new devices from {} in {} ms", created, config.get("vigil.devices.file"),
                     System.currentTimeMillis() - began);
@@ -118,26 +112,14 @@ public final class VigilApp implements AutoCloseable {
         }
         vertx = Vertx.vertx();
 
-        Properties camel = config.asProperties();
-        camel.setProperty("camel.server.port", String.valueOf(httpPort));
-        camel.setProperty("camel.server.host", host);
-        camel.setProperty("camel.server.enabled", String.valueOf(server));
-        camel.setProperty("camel.server.use-global-ssl-context-parameters", "true");
-        camel.setProperty("camel.management.enabled", String.valueOf(server));
-        camel.setProperty("camel.management.port", String.valueOf(httpPort));
-        camel.setProperty("camel.management.host", host);
-        camel.setProperty("camel.management.use-global-ssl-context-parameters", "true");
-        camel.setProperty("camel.ssl.enabled", "true");
-        camel.setProperty("camel.ssl.key-store", "file:" + tls.keyStore());
-        camel.setProperty("camel.ssl.keystore-password", tls.password());
+        // Derived values that application.properties' camel.* keys name (camel.ssl.*, camel.server.enabled).
+        config.put("vigil.http.enabled", String.valueOf(server));
+        config.put("vigil.tls.key-store", tls.keyStore().toString());
+        config.put("vigil.tls.password", tls.password());
         Path serverCa = config.isSet("vigil.server.ca") ? Path.of(config.get("vigil.server.ca")) : null;
-        camel.setProperty("camel.ssl.trust-store", "file:" + DevTls.trustStore(tls, serverCa));
-        camel.setProperty("camel.ssl.trust-store-password", tls.password());
-        camel.setProperty("camel.component.https.use-global-ssl-context-parameters", "true");
-        camel.setProperty("camel.component.vertx-websocket.use-global-ssl-context-parameters", "true");
-        camel.setProperty("camel.component.paho-mqtt5.broker-url", config.get("vigil.mqtt.effective-url"));
-        // The command publisher: Vigil's own login and a client id of ours (the gateway's client is its own bean).
-        camel.setProperty("camel.component.paho-mqtt5.client-id", config.get("vigil.mqtt.client-id") + "-cmd");
+        config.put("vigil.tls.trust-store", DevTls.trustStore(tls, serverCa).toString());
+        Properties camel = config.asProperties();
+        // Set only when there is a login: an empty one would be sent as an empty user name.
         if (!config.get("vigil.mqtt.username").isEmpty()) {
             camel.setProperty("camel.component.paho-mqtt5.user-name", config.get("vigil.mqtt.username"));
             camel.setProperty("camel.component.paho-mqtt5.password", config.get("vigil.mqtt.password"));
@@ -151,7 +133,6 @@ public final class VigilApp implements AutoCloseable {
                     config.get("vigil.mqtt.client-keystore-password"));
             camel.setProperty("camel.component.paho-mqtt5.socket-factory", "#mqttSocketFactory");
         }
-        camel.setProperty("camel.main.routes-include-pattern", routesFor(gateway, server, ledger != null));
 
         main = new Main();
         main.setOverrideProperties(camel);
@@ -166,7 +147,6 @@ public final class VigilApp implements AutoCloseable {
         if (ledger != null) {
             main.bind("ledgerConnector", ledger);
         }
-        main.configure().addConfiguration(VigilBeans.class);
         try {
             main.start();
         } catch (Exception e) {
@@ -192,12 +172,6 @@ public final class VigilApp implements AutoCloseable {
             ApiNotFound.install(router, "/api/v1");
         }
 
-        io.vigil.processors.DeviceRegistry registry =
-                context.getRegistry().lookupByNameAndType("deviceRegistry", io.vigil.processors.DeviceRegistry.class);
-        int simulated = config.getInt("vigil.simulator.devices");
-        if (gateway && simulated > 0) {
-            fleet = DemoFleet.start(config, simulated, registry, demoLogin);
-        }
         Banner.print(config, httpPort, tls, devTokens, server, broker != null, ledger, devChain != null);
         return this;
     }
@@ -218,24 +192,6 @@ public final class VigilApp implements AutoCloseable {
         return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
     }
 
-    /**
-     * The route folders this process loads (camel.main.routes-include-pattern): routes/common always, routes/gateway
-     * for the gateway role, routes/server for the server role, routes/ledger when a ledger is configured.
-     */
-    static String routesFor(boolean gateway, boolean server, boolean ledger) {
-        StringBuilder include = new StringBuilder("classpath:routes/common/*.camel.yaml");
-        if (gateway) {
-            include.append(",classpath:routes/gateway/*.camel.yaml");
-        }
-        if (server) {
-            include.append(",classpath:routes/server/*.camel.yaml");
-            if (ledger) {
-                include.append(",classpath:routes/ledger/*.camel.yaml");
-            }
-        }
-        return include.toString();
-    }
-
     public VigilConfig config() {
         return config;
     }
@@ -248,10 +204,20 @@ public final class VigilApp implements AutoCloseable {
         return dataSource;
     }
 
+    /** Whether this process runs the gateway (role all or gateway) and with it the embedded broker, if any. */
+    public boolean gateway() {
+        return !config.get("vigil.role").equals("server");
+    }
+
+    /** Whether the MQTT broker is the embedded one (no VIGIL_MQTT_URL). */
+    public boolean embeddedBroker() {
+        return broker != null;
+    }
+
     @Override
     public void close() {
-        if (fleet != null) {
-            fleet.close();
+        if (devChain != null) {
+            devChain.stopping();
         }
         if (main != null) {
             CamelContext context = main.getCamelContext();
@@ -260,7 +226,7 @@ public final class VigilApp implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
             }
-            if (context != null) {
+            if (context != null && gateway()) {
                 GatewayMqttClient client = context.getRegistry().lookupByNameAndType("gatewayMqttClient", GatewayMqttClient.class);
                 if (client != null) {
                     client.close();

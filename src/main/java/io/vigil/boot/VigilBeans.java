@@ -1,21 +1,15 @@
 package io.vigil.boot;
 
-import io.vigil.processors.ApiAuth;
-import io.vigil.processors.ApiErrors;
-import io.vigil.processors.BatchForwarder;
-import io.vigil.processors.GroupCommit;
-import io.vigil.processors.BatchStore;
+import io.vigil.crypto.FieldCipher;
 import io.vigil.ledger.LedgerConnector;
-import io.vigil.processors.DeviceApi;
-import io.vigil.processors.DeviceCommands;
-import io.vigil.processors.LedgerOutbox;
-import io.vigil.processors.LedgerWriter;
+import io.vigil.mqtt.BrokerSecurity;
+import io.vigil.processors.ApiAuth;
+import io.vigil.processors.BatchForwarder;
 import io.vigil.processors.DeviceRegistry;
 import io.vigil.processors.EventStream;
 import io.vigil.processors.GatewayCounters;
-import io.vigil.processors.HealthCheck;
-import io.vigil.processors.MlEnricher;
-import io.vigil.processors.JsonlExporter;
+import io.vigil.processors.GroupCommit;
+import io.vigil.processors.LedgerOutbox;
 import io.vigil.processors.PacketValidator;
 import io.vigil.processors.ReplayGuard;
 import io.vigil.processors.SanityChecker;
@@ -24,148 +18,146 @@ import io.vigil.processors.SignatureVerifier;
 import io.vigil.processors.VerifiedSignatures;
 import java.nio.file.Path;
 import javax.sql.DataSource;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
-import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.Registry;
 
-/** The one place the routes' beans are made and bound, from the {@code dataSource} bean and vigil.* properties. */
+/**
+ * The beans the routes name ({@code bean: ref: …}), each made by one {@code @BindToRegistry} method from
+ * {@code @PropertyInject} settings (application.properties, the environment) and the beans it needs
+ * ({@code @BeanInject}), in the style of Camel Main's configuration classes. They are lazy: each is made when a route
+ * or another bean first looks it up, so the order of the methods does not matter and a role's beans that no route of
+ * it names are never made. Bound before Camel starts (by {@link VigilApp}, because they outlive Camel or need
+ * shutting down after it): {@code dataSource}, {@code vertx}, and where present {@code ledgerConnector},
+ * {@code brokerSecurity} (embedded broker) and {@code mqttSocketFactory} (MQTT over TLS). This class has the beans
+ * shared by both roles and the gateway's; {@link ServerBeans} the server's. Both are named by
+ * {@code camel.main.configuration-classes} in application.properties.
+ */
+@Configuration
 public class VigilBeans implements CamelConfiguration {
 
-    @Override
-    public void configure(CamelContext context) {
-        PropertiesComponent p = context.getPropertiesComponent();
-        Registry registry = context.getRegistry();
-        DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
-        if (dataSource == null) {
-            throw new IllegalStateException("no dataSource bean bound");
-        }
-        String gatewayId = prop(p, "vigil.gateway.id");
-        LedgerConnector ledger = registry.lookupByNameAndType("ledgerConnector", LedgerConnector.class);
-        LedgerOutbox outbox = new LedgerOutbox(Boolean.parseBoolean(prop(p, "vigil.ledger.enabled")));
-        Path dataDir = Path.of(prop(p, "vigil.data.dir"));
-        io.vigil.crypto.FieldCipher cipher = new io.vigil.crypto.FieldCipher(
-                CommandKey.dataKey(p.resolveProperty("vigil.data.key").orElse(""), dataDir));
+    // --- shared by gateway and server ---
 
-        PacketValidator validator = new PacketValidator(intProp(p, "vigil.packet.max-bytes"));
-        DeviceRegistry devices = new DeviceRegistry(dataSource);
-        GatewayCounters counters = new GatewayCounters(dataSource, gatewayId);
-        registry.bind("packetValidator", validator);
-        registry.bind("sanityChecker", new SanityChecker(
-                Long.parseLong(prop(p, "vigil.sanity.max-skew-ms")),
-                intProp(p, "vigil.sanity.max-rate-per-s"),
-                Double.parseDouble(prop(p, "vigil.sanity.temperature-min")),
-                Double.parseDouble(prop(p, "vigil.sanity.temperature-max")),
-                Double.parseDouble(prop(p, "vigil.sanity.light-max"))));
-        registry.bind("deviceRegistry", devices);
-        // Gateway and server in one process verify each signature once (the server's check takes the gateway's result).
-        VerifiedSignatures verifiedSignatures = prop(p, "vigil.role").equals("all") ? new VerifiedSignatures(50_000) : null;
-        registry.bind("signatureVerifier", new SignatureVerifier(devices, verifiedSignatures));
-        registry.bind("replayGuard", new ReplayGuard(dataSource, intProp(p, "vigil.replay.window"), gatewayId,
-                intProp(p, "vigil.batch.size"), Long.parseLong(prop(p, "vigil.batch.timeout.ms"))));
-        registry.bind("groupCommit", new GroupCommit());
-        registry.bind("batchForwarder", new BatchForwarder(dataSource, gatewayId,
-                Long.parseLong(prop(p, "vigil.forward.backoff-initial-ms")),
-                Long.parseLong(prop(p, "vigil.forward.backoff-max-ms"))));
-        registry.bind("gatewayCounters", counters);
-        ApiAuth auth = new ApiAuth(prop(p, "vigil.admin.token"), prop(p, "vigil.operator.token"),
-                prop(p, "vigil.viewer.token"), prop(p, "vigil.gateway.token"));
-        EventStream events = new EventStream(auth);
-        registry.bind("eventStream", events);
-        SecurityEventRecorder recorder = new SecurityEventRecorder(dataSource, gatewayId, counters, events, outbox, cipher,
-                intProp(p, "vigil.replay.window"));
-        registry.bind("securityEventRecorder", recorder);
-        // The embedded broker (started before Camel) learns device keys and records refused CONNECTs from here on.
-        io.vigil.mqtt.BrokerSecurity brokerSecurity = registry.lookupByNameAndType("brokerSecurity",
-                io.vigil.mqtt.BrokerSecurity.class);
+    @BindToRegistry(lazy = true)
+    public DeviceRegistry deviceRegistry(@BeanInject("dataSource") DataSource dataSource) {
+        return new DeviceRegistry(dataSource);
+    }
+
+    @BindToRegistry(lazy = true)
+    public PacketValidator packetValidator(@PropertyInject("vigil.packet.max-bytes") int maxBytes) {
+        return new PacketValidator(maxBytes);
+    }
+
+    /** Gateway and server in one process verify each signature once (the server's check takes the gateway's). */
+    @BindToRegistry(lazy = true)
+    public VerifiedSignatures verifiedSignatures(@PropertyInject("vigil.role") String role) {
+        return new VerifiedSignatures(role.equals("all") ? 50_000 : 0);
+    }
+
+    @BindToRegistry(lazy = true)
+    public SignatureVerifier signatureVerifier(@BeanInject("deviceRegistry") DeviceRegistry devices,
+            @BeanInject("verifiedSignatures") VerifiedSignatures verified) {
+        return new SignatureVerifier(devices, verified);
+    }
+
+    @BindToRegistry(lazy = true)
+    public GatewayCounters gatewayCounters(@BeanInject("dataSource") DataSource dataSource,
+            @PropertyInject("vigil.gateway.id") String gatewayId) {
+        return new GatewayCounters(dataSource, gatewayId);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ApiAuth apiAuth(@PropertyInject("vigil.admin.token") String admin,
+            @PropertyInject("vigil.operator.token") String operator, @PropertyInject("vigil.viewer.token") String viewer,
+            @PropertyInject("vigil.gateway.token") String gateway) {
+        return new ApiAuth(admin, operator, viewer, gateway);
+    }
+
+    @BindToRegistry(lazy = true)
+    public EventStream eventStream(@BeanInject("apiAuth") ApiAuth auth) {
+        return new EventStream(auth);
+    }
+
+    @BindToRegistry(lazy = true)
+    public LedgerOutbox ledgerOutbox(@PropertyInject("vigil.ledger.enabled") boolean enabled) {
+        return new LedgerOutbox(enabled);
+    }
+
+    /** Encrypts quarantined payloads at rest (VIGIL_DATA_KEY, else a generated owner-only key file). */
+    @BindToRegistry(lazy = true)
+    public FieldCipher fieldCipher(@PropertyInject(value = "vigil.data.key", defaultValue = "") String key,
+            @PropertyInject("vigil.data.dir") String dataDir) {
+        return new FieldCipher(CommandKey.dataKey(key, Path.of(dataDir)));
+    }
+
+    /** Security events; the embedded broker (started before Camel) reports refused CONNECTs through it. */
+    @BindToRegistry(lazy = true)
+    public SecurityEventRecorder securityEventRecorder(@BeanInject("dataSource") DataSource dataSource,
+            @PropertyInject("vigil.gateway.id") String gatewayId, @PropertyInject("vigil.replay.window") int window,
+            @BeanInject("gatewayCounters") GatewayCounters counters, @BeanInject("eventStream") EventStream events,
+            @BeanInject("ledgerOutbox") LedgerOutbox outbox, @BeanInject("fieldCipher") FieldCipher cipher,
+            @BeanInject("deviceRegistry") DeviceRegistry devices, Registry registry) {
+        SecurityEventRecorder recorder = new SecurityEventRecorder(dataSource, gatewayId, counters, events, outbox,
+                cipher, window);
+        BrokerSecurity brokerSecurity = registry.lookupByNameAndType("brokerSecurity", BrokerSecurity.class);
         if (brokerSecurity != null) {
             brokerSecurity.attach(devices::key, (refusal, now) -> recorder.record(refusal, null, now));
         }
-        registry.bind("mqttSender", new io.vigil.processors.MqttSender(brokerSecurity != null));
-        long maxSkew = Long.parseLong(prop(p, "vigil.sanity.max-skew-ms"));
-        // The server's own checks of every log (PROTOCOL v1.1 §3): the same ranges; timestamps against the batch's
-        // created_at, with the gateway's skew allowance plus its batching time.
-        SanityChecker serverSanity = new SanityChecker(maxSkew + Long.parseLong(prop(p, "vigil.batch.timeout.ms"))
-                + 60_000, intProp(p, "vigil.sanity.max-rate-per-s"),
-                Double.parseDouble(prop(p, "vigil.sanity.temperature-min")),
-                Double.parseDouble(prop(p, "vigil.sanity.temperature-max")),
-                Double.parseDouble(prop(p, "vigil.sanity.light-max")));
-        registry.bind("batchStore", new BatchStore(dataSource, validator, intProp(p, "vigil.batch.max-logs"),
-                outbox, new SignatureVerifier(devices, verifiedSignatures), serverSanity, maxSkew,
-                Long.parseLong(prop(p, "vigil.server.max-batch-age-ms")), recorder));
-        registry.bind("jsonlExporter", new JsonlExporter(dataDir));
-        registry.bind("apiAuth", auth);
-        DeviceCommands commands = new DeviceCommands(dataSource, devices, ledger,
-                CommandKey.load(p.resolveProperty("vigil.command.key").orElse(""), dataDir),
-                prop(p, "vigil.command.topic-prefix"));
-        registry.bind("deviceCommands", commands);
-        // The REST resources' read sides, one per resource (routes/server/rest-*.camel.yaml).
-        registry.bind("deviceQueries", new io.vigil.processors.DeviceQueries(dataSource, ledger));
-        registry.bind("logQueries", new io.vigil.processors.LogQueries(dataSource, ledger));
-        registry.bind("eventQueries", new io.vigil.processors.EventQueries(dataSource, cipher));
-        registry.bind("batchQueries", new io.vigil.processors.BatchQueries(dataSource, ledger));
-        registry.bind("ledgerQueries", new io.vigil.processors.LedgerQueries(dataSource, ledger, commands.publicKey()));
-        registry.bind("statsQueries", new io.vigil.processors.StatsQueries(dataSource));
-        registry.bind("openApiDocument", new io.vigil.processors.OpenApiDocument());
-        registry.bind("alertQueries", new io.vigil.processors.AlertQueries(dataSource));
-        registry.bind("alertTriage", new io.vigil.processors.AlertTriage(dataSource, events));
-        registry.bind("seriesQueries", new io.vigil.processors.SeriesQueries(dataSource,
-                intProp(p, "vigil.ledger.command-threshold")));
-        if (ledger != null) {
-            registry.bind("ledgerWriter", new LedgerWriter(dataSource, ledger, events, intProp(p, "vigil.ledger.max-per-tx")));
-        }
-        registry.bind("apiErrors", new ApiErrors());
-        registry.bind("tickFailures", new io.vigil.processors.TickFailures());
-        registry.bind("dashboardFiles", new io.vigil.processors.DashboardFiles());
-        registry.bind("deviceApi", new DeviceApi(devices));
-        if (p.resolveProperty("vigil.mqtt.client-id").isPresent()) {
-            try {
-                registry.bind("gatewayMqttClient", GatewayMqttClient.durable(prop(p, "vigil.mqtt.effective-url"),
-                        prop(p, "vigil.mqtt.client-id"), Long.parseLong(prop(p, "vigil.mqtt.session-expiry-s")),
-                        intProp(p, "vigil.mqtt.receive-maximum"),
-                        registry.lookupByNameAndType("mqttSocketFactory", javax.net.SocketFactory.class),
-                        p.resolveProperty("vigil.mqtt.username").orElse(""),
-                        p.resolveProperty("vigil.mqtt.password").orElse("")));
-            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
-                throw new IllegalStateException("cannot create the gateway MQTT client: " + e.getMessage(), e);
-            }
-        }
-        MlEnricher ml = mlEnricher(p, dataSource);
-        registry.bind("mlEnricher", ml);
-        registry.bind("healthCheck", new HealthCheck(dataSource, prop(p, "vigil.mqtt.effective-url"), ledger, ml,
-                java.nio.file.Path.of(prop(p, "vigil.data.dir")), h2Directory(p.resolveProperty("vigil.db.url").orElse("")),
-                prop(p, "vigil.mqtt.url").isEmpty(),
-                Long.parseLong(prop(p, "vigil.health.min-free-mb"))));
+        return recorder;
     }
 
-    /** The directory of an H2 file database ({@code jdbc:h2:file:<dir>/<name>;…}), else null (server databases). */
-    static java.nio.file.Path h2Directory(String url) {
-        if (!url.startsWith("jdbc:h2:file:")) {
-            return null;
+    // --- gateway stages (routes/gateway) ---
+
+    @BindToRegistry(lazy = true)
+    public SanityChecker sanityChecker(@PropertyInject("vigil.sanity.max-skew-ms") long maxSkewMs,
+            @PropertyInject("vigil.sanity.max-rate-per-s") int maxRate,
+            @PropertyInject("vigil.sanity.temperature-min") double temperatureMin,
+            @PropertyInject("vigil.sanity.temperature-max") double temperatureMax,
+            @PropertyInject("vigil.sanity.light-max") double lightMax) {
+        return new SanityChecker(maxSkewMs, maxRate, temperatureMin, temperatureMax, lightMax);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ReplayGuard replayGuard(@BeanInject("dataSource") DataSource dataSource,
+            @PropertyInject("vigil.replay.window") int window, @PropertyInject("vigil.gateway.id") String gatewayId,
+            @PropertyInject("vigil.batch.size") int batchSize, @PropertyInject("vigil.batch.timeout.ms") long timeoutMs) {
+        return new ReplayGuard(dataSource, window, gatewayId, batchSize, timeoutMs);
+    }
+
+    @BindToRegistry(lazy = true)
+    public GroupCommit groupCommit() {
+        return new GroupCommit();
+    }
+
+    @BindToRegistry(lazy = true)
+    public BatchForwarder batchForwarder(@BeanInject("dataSource") DataSource dataSource,
+            @PropertyInject("vigil.gateway.id") String gatewayId,
+            @PropertyInject("vigil.forward.backoff-initial-ms") long backoffInitialMs,
+            @PropertyInject("vigil.forward.backoff-max-ms") long backoffMaxMs) {
+        return new BatchForwarder(dataSource, gatewayId, backoffInitialMs, backoffMaxMs);
+    }
+
+    /** The gateway's own durable MQTT session (only where the gateway consumes: vigil.mqtt.client-id is set). */
+    @BindToRegistry(lazy = true)
+    public GatewayMqttClient gatewayMqttClient(@PropertyInject("vigil.mqtt.effective-url") String url,
+            @PropertyInject("vigil.mqtt.client-id") String clientId,
+            @PropertyInject("vigil.mqtt.session-expiry-s") long sessionExpiryS,
+            @PropertyInject("vigil.mqtt.receive-maximum") int receiveMaximum,
+            @PropertyInject(value = "vigil.mqtt.username", defaultValue = "") String username,
+            @PropertyInject(value = "vigil.mqtt.password", defaultValue = "") String password, Registry registry) {
+        try {
+            return GatewayMqttClient.durable(url, clientId, sessionExpiryS, receiveMaximum,
+                    registry.lookupByNameAndType("mqttSocketFactory", javax.net.SocketFactory.class), username, password);
+        } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+            throw new IllegalStateException("cannot create the gateway MQTT client: " + e.getMessage(), e);
         }
-        String file = url.substring("jdbc:h2:file:".length());
-        int semicolon = file.indexOf(';');
-        java.nio.file.Path parent = java.nio.file.Path.of(semicolon < 0 ? file : file.substring(0, semicolon)).getParent();
-        return parent == null ? null : parent.toAbsolutePath();
     }
 
-    /** The ML stage on a server (its models loaded once, here), or a disabled one on a gateway or when switched off. */
-    private static MlEnricher mlEnricher(PropertiesComponent p, DataSource dataSource) {
-        if ("gateway".equals(prop(p, "vigil.role")) || !Boolean.parseBoolean(prop(p, "vigil.ml.enabled"))) {
-            return MlEnricher.disabled();
-        }
-        return new MlEnricher(dataSource, io.vigil.ml.OnnxModels.fromClasspath(),
-                new io.vigil.ml.StreamingModels(intProp(p, "vigil.ml.streaming.max-devices"),
-                        intProp(p, "vigil.ml.streaming.trees"), intProp(p, "vigil.ml.streaming.sample-size"),
-                        io.vigil.ml.Training.SEED),
-                Double.parseDouble(prop(p, "vigil.ml.alert-confidence")));
-    }
-
-    private static String prop(PropertiesComponent p, String key) {
-        return p.resolveProperty(key).orElseThrow(() -> new IllegalStateException("missing property " + key));
-    }
-
-    private static int intProp(PropertiesComponent p, String key) {
-        return Integer.parseInt(prop(p, key));
+    /** The ledger node's connector, or null when no ledger is configured (on-chain fields stay null). */
+    static LedgerConnector ledger(Registry registry) {
+        return registry.lookupByNameAndType("ledgerConnector", LedgerConnector.class);
     }
 }

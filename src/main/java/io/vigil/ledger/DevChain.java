@@ -1,6 +1,5 @@
 package io.vigil.ledger;
 
-import io.vigil.boot.StartupException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,7 +64,7 @@ public final class DevChain implements AutoCloseable {
     /** Starts Ganache on 127.0.0.1:port and waits until it answers JSON-RPC. */
     public static DevChain start(Path ganache, Path ledgerDir, int port, Duration startTimeout) {
         if (!Files.isExecutable(ganache)) {
-            throw new StartupException("the dev chain needs " + ganache + " (run `mvn package` once, which installs it"
+            throw new DevChainException("the dev chain needs " + ganache + " (run `mvn package` once, which installs it"
                     + " with npm), or set VIGIL_ETH_URL to use another Ethereum node");
         }
         try {
@@ -76,7 +75,7 @@ public final class DevChain implements AutoCloseable {
             chain.spawn();
             try {
                 chain.awaitReady(startTimeout);
-            } catch (StartupException e) {
+            } catch (DevChainException e) {
                 chain.close();
                 throw e;
             }
@@ -84,7 +83,7 @@ public final class DevChain implements AutoCloseable {
             chain.watch();
             return chain;
         } catch (IOException e) {
-            throw new StartupException("cannot start the dev chain " + ganache + ": " + e.getMessage(), e);
+            throw new DevChainException("cannot start the dev chain " + ganache + ": " + e.getMessage(), e);
         }
     }
 
@@ -178,7 +177,7 @@ public final class DevChain implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new StartupException("the dev chain exited with code " + process.exitValue()
+                throw new DevChainException("the dev chain exited with code " + process.exitValue()
                         + " (see ganache.log in the ledger data dir; is its port free?)");
             }
             try {
@@ -200,7 +199,7 @@ public final class DevChain implements AutoCloseable {
             }
         }
         stop(process);
-        throw new StartupException("the dev chain did not answer at " + url + " within " + timeout.toSeconds() + " s");
+        throw new DevChainException("the dev chain did not answer at " + url + " within " + timeout.toSeconds() + " s");
     }
 
     /**
@@ -269,6 +268,14 @@ public final class DevChain implements AutoCloseable {
 
     public Credentials writer() {
         return writer;
+    }
+
+    /**
+     * Vigil is stopping: from now on the chain's exit is expected and not restarted (Ctrl-C or a signal to the
+     * process group reaches the chain before Camel has stopped).
+     */
+    public void stopping() {
+        closed = true;
     }
 
     @Override

@@ -120,7 +120,8 @@ public final class OnnxModels implements AutoCloseable {
             for (JsonNode m : manifest.path("models")) {
                 Info info = new Info(m.path("name").asText(), m.path("version").asInt(), m.path("file").asText(),
                         m.path("sha256").asText(), m.path("threshold").asDouble());
-                String actual = Training.sha256(Files.readAllBytes(dir.resolve(info.file())));
+                String actual = java.util.HexFormat.of().formatHex(io.vigil.crypto.Ed25519.sha256(
+                        Files.readAllBytes(dir.resolve(info.file()))));
                 if (!actual.equals(info.sha256())) {
                     throw new IllegalStateException("model " + info.file() + " has sha256 " + actual + ", the manifest"
                             + " says " + info.sha256());

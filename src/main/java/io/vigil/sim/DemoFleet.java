@@ -1,6 +1,9 @@
 package io.vigil.sim;
 
+import io.vigil.boot.DevicesFile;
+import io.vigil.boot.VigilApp;
 import io.vigil.boot.VigilConfig;
+import io.vigil.mqtt.ServiceCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,7 +54,32 @@ public final class DemoFleet implements AutoCloseable {
         return file;
     }
 
-    public static DemoFleet start(VigilConfig config, int count, io.vigil.processors.DeviceRegistry registry,
+    /**
+     * The demo fleet of {@code VIGIL_SIMULATOR_DEVICES} devices beside a started gateway, logged in as the fleet on the
+     * embedded broker or with VIGIL_MQTT_USERNAME on an external one; null when there is none to start.
+     */
+    public static DemoFleet startBeside(VigilApp app) {
+        VigilConfig config = app.config();
+        int count = config.getInt("vigil.simulator.devices");
+        if (!app.gateway() || count <= 0) {
+            return null;
+        }
+        MqttLogin login;
+        if (app.embeddedBroker()) {
+            try {
+                login = MqttLogin.fleet(ServiceCredentials.ensure(config.dataDir()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            login = config.get("vigil.mqtt.username").isEmpty() ? MqttLogin.ANONYMOUS
+                    : new MqttLogin(config.get("vigil.mqtt.username"), config.get("vigil.mqtt.password"));
+        }
+        return start(config, count, app.camelContext().getRegistry().lookupByNameAndType("deviceRegistry",
+                io.vigil.processors.DeviceRegistry.class), login);
+    }
+
+    private static DemoFleet start(VigilConfig config, int count, io.vigil.processors.DeviceRegistry registry,
             MqttLogin login) {
         Path dataDir = config.dataDir();
         long seed = config.getLong("vigil.simulator.seed");

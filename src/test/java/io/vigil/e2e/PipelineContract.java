@@ -236,8 +236,16 @@ abstract class PipelineContract {
             assertThat(m.get("type").asText()).isEqualTo("alert");
             assertThat(m.get("kind").asText()).isEqualTo("replay");
         });
-        assertThat(received).filteredOn(m -> m.get("type").asText().equals("log"))
-                .allSatisfy(m -> assertThat(m.get("batch_id").asText()).isNotBlank());
+        // A log on the feed has the very shape of an item of GET /logs (one view record for both).
+        JsonNode newest = api.viewer("/api/v1/logs?limit=1").get("items").get(0);
+        List<String> restFields = new ArrayList<>();
+        newest.fieldNames().forEachRemaining(restFields::add);
+        assertThat(received).filteredOn(m -> m.get("type").asText().equals("log")).allSatisfy(m -> {
+            assertThat(m.get("log").get("batch_id").asText()).isNotBlank();
+            List<String> fields = new ArrayList<>();
+            m.get("log").fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).isEqualTo(restFields);
+        });
         List<String> anonymous = new ArrayList<>(anonymousFeed);
         assertThat(anonymous).hasSize(2);
         assertThat(anonymous.get(0)).contains("\"type\":\"error\"");

@@ -1,5 +1,7 @@
 package io.vigil.ml;
 
+import io.vigil.ml.train.Training;
+import io.vigil.ml.train.Scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

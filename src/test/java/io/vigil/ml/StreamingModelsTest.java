@@ -1,5 +1,6 @@
 package io.vigil.ml;
 
+import io.vigil.ml.train.Scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

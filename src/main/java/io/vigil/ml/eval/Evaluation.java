@@ -1,10 +1,10 @@
 package io.vigil.ml.eval;
 
-import io.vigil.ml.Training;
+import io.vigil.ml.train.Training;
 
 import io.vigil.ml.Detector;
 import io.vigil.ml.OnnxModels;
-import io.vigil.ml.Scenarios;
+import io.vigil.ml.train.Scenarios;
 import io.vigil.ml.StreamingModels;
 
 import io.vigil.sim.Attack;

@@ -2,9 +2,9 @@ package io.vigil.ml.eval;
 
 import io.vigil.ml.Features;
 import io.vigil.ml.OnnxModels;
-import io.vigil.ml.Scenarios;
+import io.vigil.ml.train.Scenarios;
 import io.vigil.ml.StreamingModels;
-import io.vigil.ml.Training;
+import io.vigil.ml.train.Training;
 
 import java.io.PrintStream;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.vigil.ml;
+package io.vigil.ml.train;
 
 /**
  * One binary decision tree in flat arrays, as ONNX's TreeEnsemble operators lay it out: a node either

@@ -1,4 +1,4 @@
-package io.vigil.ml;
+package io.vigil.ml.train;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;

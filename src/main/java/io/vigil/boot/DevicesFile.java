@@ -1,4 +1,4 @@
-package io.vigil.sim;
+package io.vigil.boot;
 
 import io.vigil.processors.DeviceRegistry;
 import java.io.IOException;
@@ -22,18 +22,18 @@ public final class DevicesFile {
                 }
                 String[] parts = trimmed.split(",");
                 if (parts.length != 2) {
-                    throw new io.vigil.boot.StartupException("VIGIL_DEVICES_FILE " + file
+                    throw new StartupException("VIGIL_DEVICES_FILE " + file
                             + ": expected device_id,public_key, got '" + trimmed + "'");
                 }
                 pairs.add(new String[] {parts[0].trim(), parts[1].trim()});
             }
         } catch (IOException e) {
-            throw new io.vigil.boot.StartupException("VIGIL_DEVICES_FILE: cannot read " + file);
+            throw new StartupException("VIGIL_DEVICES_FILE: cannot read " + file);
         }
         try {
             return registry.provisionAll(pairs, System.currentTimeMillis());
         } catch (IllegalArgumentException e) {
-            throw new io.vigil.boot.StartupException("VIGIL_DEVICES_FILE " + file + ": " + e.getMessage());
+            throw new StartupException("VIGIL_DEVICES_FILE " + file + ": " + e.getMessage());
         }
     }
 }

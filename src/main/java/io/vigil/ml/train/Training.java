@@ -1,5 +1,7 @@
-package io.vigil.ml;
+package io.vigil.ml.train;
 
+import io.vigil.ml.Features;
+import io.vigil.ml.StreamingModels;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -24,7 +26,7 @@ import java.util.Map;
 public final class Training {
 
     public static final int VERSION = 1;
-    public static final long SEED = 20_261_122L;
+    public static final long SEED = StreamingModels.SEED;
     /**
      * Simulated fleets at three reporting periods, heartbeat every 10th packet, ~1 ML attack per 150 device ticks:
      * a day of 24 devices every 30 s, four hours of 8 devices every 5 s, an hour of 8 devices every second.
@@ -161,7 +163,7 @@ public final class Training {
         }
     }
 
-    /** {@code java io.vigil.ml.Training <out dir> <lwsndr csv>}: the build's model step. */
+    /** {@code java io.vigil.ml.train.Training <out dir> <lwsndr csv>}: the build's model step. */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
             throw new IllegalArgumentException("usage: Training <out dir> <lwsndr csv>");

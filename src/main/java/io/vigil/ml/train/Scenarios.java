@@ -1,5 +1,6 @@
-package io.vigil.ml;
+package io.vigil.ml.train;
 
+import io.vigil.ml.Features;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.crypto.CanonicalJson;
 import io.vigil.sim.Attack;

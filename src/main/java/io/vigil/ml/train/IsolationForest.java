@@ -1,4 +1,4 @@
-package io.vigil.ml;
+package io.vigil.ml.train;
 
 import java.util.ArrayList;
 import java.util.List;
