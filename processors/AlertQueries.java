@@ -105,6 +105,13 @@ public class AlertQueries {
             if ("security".equals(ref.source())) {
                 alert.put("events", Tx.rows(c, "select id, sequence_no, detail, observed_at from security_events"
                         + " where id = ? or incident_of = ? order by id limit 200", ref.id(), ref.id()));
+            } else {
+                // The episode's anomalous logs (up to 200), each with its verdict.
+                alert.put("events", Tx.rows(c, "select l.sequence_no, l.device_timestamp as timestamp, l.ml_score as"
+                        + " score, l.ml_model as model, l.stored_at as observed_at from ml_alerts m join logs l on"
+                        + " l.device_id = m.device_id and l.device_timestamp between coalesce(m.first_device_time, -1)"
+                        + " and coalesce(m.last_device_time, -1) and l.ml_label = 'anomalous' where m.id = ?"
+                        + " order by l.device_timestamp limit 200", ref.id()));
             }
             alert.put("actions", actions(c, ref));
             return alert;
@@ -141,10 +148,11 @@ public class AlertQueries {
             + " where h.incident_of is null");
     private static final Source ML = new Source("ml", "ml-", 0, "m", ML_SEVERITY,
             "select m.id, 'ml_anomaly' as kind, m.device_id, m.sequence_no, m.detail, m.observed_at, m.tx_hash,"
-            + " false as attributable, 1 as events, m.confidence, m.model, cast(m.batch_id as varchar) as batch_id,"
-            + " m.leaf_index, m.observed_at as last_observed_at, " + ML_SEVERITY + " as severity,"
+            + " false as attributable, m.packet_count as events, m.confidence, m.model,"
+            + " cast(m.batch_id as varchar) as batch_id, m.leaf_index,"
+            + " coalesce(m.last_observed_at, m.observed_at) as last_observed_at, " + ML_SEVERITY + " as severity,"
             + " s.state, s.updated_at, s.updated_by, s.role"
-            + " from ml_alerts m left join alert_states s on s.source = 'ml' and s.ref_id = m.id where 1 = 1");
+            + " from ml_alerts m left join alert_states s on s.source = 'ml' and s.ref_id = m.id where m.raised");
 
     private static List<Map<String, Object>> security(Connection c, Filter f, int limit, long at, int rank, long id,
             long... only) throws SQLException {

@@ -69,7 +69,7 @@ public class AlertTriage {
         Map<String, Object> result = Tx.inTransaction(dataSource, c -> {
             boolean exists = !Tx.rows(c, "security".equals(ref.source())
                     ? "select id from security_events where id = ? and incident_of is null"
-                    : "select id from ml_alerts where id = ?", ref.id()).isEmpty();
+                    : "select id from ml_alerts where id = ? and raised", ref.id()).isEmpty();
             if (!exists) {
                 throw new NotFoundException("no alert " + alertId, null);
             }

@@ -198,7 +198,7 @@ public class BatchStore {
                 Packet p = packets.get(i);
                 stillNew[i] = mine.contains(i);
                 if (stillNew[i]) {
-                    stored.add(new StoredLog(batchId, i, now, p, verdicts == null ? null : verdicts.get(i), null));
+                    stored.add(new StoredLog(batchId, i, now, p, verdicts == null ? null : verdicts.get(i), null, 0));
                     continue;
                 }
                 List<Map<String, Object>> existing = Tx.rows(c, "select canonical, batch_id from logs"
@@ -224,23 +224,18 @@ public class BatchStore {
                 }
                 seen.executeBatch();
             }
-            // ML alerts, each an incident on the ledger (without a trust penalty: a statistical verdict can be
-            // wrong, and trust gates commands; typed security events carry the −20).
+            // ML alerts are episodes of a device's anomalous logs (MlEpisodes); a log of a raised episode carries it.
             int maxScore = 0;
             for (int i = 0; verdicts != null && i < verdicts.size(); i++) {
-                Verdict v = verdicts.get(i);
-                maxScore = Math.max(maxScore, LedgerOutbox.basisPoints(v.score()));
-                if (v.alert() && stillNew[i]) {
-                    Packet p = packets.get(i);
-                    long alertId = Tx.insertReturningId(c, "insert into ml_alerts (device_id, sequence_no, batch_id,"
-                            + " leaf_index, confidence, model, detail, observed_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                            p.deviceId(), p.sequenceNo(), batchId, i, v.score(), v.model(), v.detail(), now);
-                    ledger.mlIncident(c, p.deviceId(), gatewayId, batchHash, now, LedgerOutbox.basisPoints(v.score()), alertId, now);
-                    for (int k = 0; k < stored.size(); k++) {
-                        if (stored.get(k).leafIndex() == i) {
-                            stored.set(k, new StoredLog(batchId, i, now, p, v, alertId));
-                        }
-                    }
+                maxScore = Math.max(maxScore, LedgerOutbox.basisPoints(verdicts.get(i).score()));
+            }
+            Map<Integer, MlEpisodes.Episode> episodes = MlEpisodes.record(c, packets, verdicts, stillNew, batchId,
+                    batchHash, gatewayId, now, ledger);
+            for (int k = 0; k < stored.size(); k++) {
+                MlEpisodes.Episode e = episodes.get(stored.get(k).leafIndex());
+                if (e != null && e.raised()) {
+                    StoredLog l = stored.get(k);
+                    stored.set(k, new StoredLog(batchId, l.leafIndex(), now, l.packet(), l.verdict(), e.id(), e.count()));
                 }
             }
             // Ledger outbox, in this transaction: the anchor with the batch's largest anomaly score, then +1 trust
@@ -251,7 +246,6 @@ public class BatchStore {
             io.vigil.db.Counters.add(c, "stored", stored.size());
             io.vigil.db.Counters.add(c, "ml_anomalous_logs",
                     stored.stream().filter(l -> l.verdict() != null && "anomalous".equals(l.verdict().label())).count());
-            io.vigil.db.Counters.add(c, "ml_alerts", stored.stream().filter(l -> l.alertId() != null).count());
             Map<String, Integer> heartbeats = new java.util.TreeMap<>();
             // Only heartbeats stored now count: the same genuine heartbeat posted again adds nothing.
             for (StoredLog log : stored) {

@@ -108,7 +108,7 @@ public class DeviceQueries {
         Map<String, Object> counters = new LinkedHashMap<>();
         counters.put("logs", ApiParams.count(c, "select count(*) as n from logs where device_id = ?", id));
         counters.put("security_events", ApiParams.count(c, "select count(*) as n from security_events where device_id = ?", id));
-        counters.put("ml_alerts", ApiParams.count(c, "select count(*) as n from ml_alerts where device_id = ?", id));
+        counters.put("ml_alerts", ApiParams.count(c, "select count(*) as n from ml_alerts where device_id = ? and raised", id));
         d.put("counters", counters);
         // The device's streaming model as last saved (it survives restarts): packets it has learned from.
         Map<String, Object> ml = new LinkedHashMap<>();

@@ -82,14 +82,20 @@ public class EventStream {
         for (StoredLog log : stored) {
             send("type", "log", "log", LogView.of(log));
         }
+        // One message per raised ML alert touched by this batch, with its count so far: a client that shows it
+        // already updates the row (as for a security incident).
+        Map<Long, StoredLog> alerts = new LinkedHashMap<>();
         for (StoredLog log : stored) {
-            if (log.verdict() != null && log.verdict().alert()) {
-                send("type", "alert", "id", "ml-" + log.alertId(), "source", "ml", "kind", "ml_anomaly",
-                        "device_id", log.packet().deviceId(), "sequence_no", log.packet().sequenceNo(),
-                        "detail", log.verdict().detail(), "confidence", log.verdict().score(),
-                        "model", log.verdict().model(), "observed_at", log.storedAt(), "tx_hash", null, "state", "open",
-                        "severity", log.verdict().score() >= 0.95 ? "high" : "medium", "count", 1);
+            if (log.alertId() != null) {
+                alerts.merge(log.alertId(), log, (a, b) -> b.alertCount() >= a.alertCount() ? b : a);
             }
+        }
+        for (StoredLog log : alerts.values()) {
+            send("type", "alert", "id", "ml-" + log.alertId(), "source", "ml", "kind", "ml_anomaly",
+                    "device_id", log.packet().deviceId(), "sequence_no", log.packet().sequenceNo(),
+                    "detail", log.verdict().detail(), "confidence", log.verdict().score(),
+                    "model", log.verdict().model(), "observed_at", log.storedAt(), "tx_hash", null, "state", "open",
+                    "severity", log.verdict().score() >= 0.95 ? "high" : "medium", "count", log.alertCount());
         }
     }
 

@@ -5,6 +5,7 @@ import io.vigil.db.Tx;
 import io.vigil.ml.Detector;
 import io.vigil.ml.Features;
 import io.vigil.ml.OnnxModels;
+import io.vigil.ml.Scorer;
 import io.vigil.ml.StreamingModels;
 import io.vigil.model.Packet;
 import java.io.IOException;
@@ -28,19 +29,20 @@ public class MlEnricher {
 
     private static final Logger LOG = LoggerFactory.getLogger(MlEnricher.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    public static final String STREAMING_ID = "rcf-device";
+    public static final String STREAMING_ID = io.vigil.ml.StreamingModels.ID;
 
     private final DataSource dataSource;
     private final OnnxModels models;
     private final StreamingModels streaming;
+    private final Scorer scorer;
     private final double alertConfidence;
-    private final Map<String, Features.DeviceContext> contexts = new HashMap<>();
-    private final Map<String, byte[]> loadedForests = new HashMap<>();
+    private final Map<String, byte[]> loadedForests = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MlEnricher(DataSource dataSource, OnnxModels models, StreamingModels streaming, double alertConfidence) {
         this.dataSource = dataSource;
         this.models = models;
         this.streaming = streaming;
+        this.scorer = models == null ? null : new Scorer(models, streaming, this::load);
         this.alertConfidence = alertConfidence;
     }
 
@@ -78,40 +80,25 @@ public class MlEnricher {
             return batch;
         }
         List<Packet> packets = batch.packets();
-        double[][] rows = new double[packets.size()][];
-        StreamingModels.Grade[] grades = new StreamingModels.Grade[packets.size()];
-        // Each device's packets in sequence order: the gateway's parallel workers may journal a burst out of order.
-        Integer[] order = new Integer[packets.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        Features.Observation[] observations = new Features.Observation[packets.size()];
+        for (int i = 0; i < observations.length; i++) {
+            observations[i] = Features.Observation.of(packets.get(i), batch.createdAt());
         }
-        java.util.Arrays.sort(order, java.util.Comparator.comparing((Integer i) -> packets.get(i).deviceId())
-                .thenComparingLong(i -> packets.get(i).sequenceNo()));
-        synchronized (this) {
-            for (int i : order) {
-                Packet p = packets.get(i);
-                Features.DeviceContext ctx = contexts.computeIfAbsent(p.deviceId(), this::load);
-                rows[i] = Features.extract(Features.Observation.of(p, batch.createdAt()), ctx);
-                grades[i] = streaming.process(p.deviceId(), rows[i], p.timestamp(), loadedForests::remove);
-            }
-        }
-        float[] rf = models.randomForest(rows);
-        float[] iso = models.isolationForest(rows);
-        OnnxModels.Info rfInfo = models.info("random-forest");
-        OnnxModels.Info ifInfo = models.info("isolation-forest");
+        Scorer.Scored[] scored = scorer.score(observations, loadedForests::remove);
         List<io.vigil.model.Verdict> verdicts = new ArrayList<>(packets.size());
-        for (int i = 0; i < packets.size(); i++) {
-            Detector.Verdict v = Detector.combine(rf[i], rfInfo.id(), iso[i], ifInfo.threshold(), ifInfo.id(),
-                    grades[i], STREAMING_ID);
+        for (Scorer.Scored sc : scored) {
+            Detector.Verdict v = sc.verdict();
             boolean alert = v.anomalous() && v.confidence() >= alertConfidence;
             verdicts.add(new io.vigil.model.Verdict(v.label(), v.confidence(), v.model(), alert,
-                    alert ? detail(v, rows[i]) : null));
+                    v.anomalous() ? detail(v, sc.features()) : null));
         }
         return batch.withVerdicts(verdicts);
     }
 
+    /** What decided, in words: the device-baseline check's finding first when one spoke, then the models' view. */
     private static String detail(Detector.Verdict v, double[] f) {
-        return String.format(Locale.ROOT, "random forest %.2f, isolation forest %.2f, device forest %.2f;"
+        String finding = v.baseline() != null && v.baseline().anomalous() ? v.baseline().detail() + "; " : "";
+        return finding + String.format(Locale.ROOT, "random forest %.2f, isolation forest %.2f, device forest %.2f;"
                 + " temperature %.1f (%.1f sd from the device's mean), cpu %.1f %% (%.1f sd), battery %.1f %%"
                 + " (drain %.2f/min), inter-arrival x%.2f, sequence gap %.0f", v.randomForest(), v.isolationForest(),
                 v.streaming(), f[0], f[10], f[4], f[11], f[5], f[9], f[6], f[7]);
@@ -143,10 +130,10 @@ public class MlEnricher {
         }
         Map<String, String> ctx = new HashMap<>();
         Map<String, byte[]> forests;
-        synchronized (this) {
+        synchronized (scorer) {
             forests = streaming.changed();
             for (String id : forests.keySet()) {
-                Features.DeviceContext c = contexts.get(id);
+                Features.DeviceContext c = scorer.context(id);
                 if (c != null) {
                     try {
                         ctx.put(id, JSON.writeValueAsString(c));

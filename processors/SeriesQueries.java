@@ -157,7 +157,7 @@ public class SeriesQueries {
                     + " where h.incident_of is null and (s.state is null or s.state = 'open')"
                     + " union all select case when m.confidence >= 0.95 then 'high' else 'medium' end as severity"
                     + " from ml_alerts m left join alert_states s on s.source = 'ml' and s.ref_id = m.id"
-                    + " where s.state is null or s.state = 'open') x group by severity")) {
+                    + " where m.raised and (s.state is null or s.state = 'open')) x group by severity")) {
                 open.put((String) row.get("severity"), ((Number) row.get("n")).longValue());
             }
             out.put("open_alerts", open);
@@ -165,20 +165,23 @@ public class SeriesQueries {
             out.put("to", r.to());
             out.put("step_ms", r.step());
             out.put("t", r.starts());
-            out.put("stored", perBucket(c, r, "logs", "stored_at"));
-            out.put("security_events", perBucket(c, r, "security_events", "observed_at"));
-            out.put("ml_alerts", perBucket(c, r, "ml_alerts", "observed_at"));
+            out.put("stored", perBucket(c, r, "logs", "stored_at", "1 = 1"));
+            out.put("security_events", perBucket(c, r, "security_events", "observed_at", "1 = 1"));
+            out.put("ml_alerts", perBucket(c, r, "ml_alerts", "observed_at", "raised"));
             return out;
         });
     }
 
-    private static long[] perBucket(Connection c, Range r, String table, String column) throws SQLException {
+    /** Rows of {@code table} meeting {@code condition} (SQL of this class, not of the request) per time bucket. */
+    private static long[] perBucket(Connection c, Range r, String table, String column, String condition)
+            throws SQLException {
         long[] n = new long[r.points()];
         // from and step are numbers this class computed (not text from the request): inlined so that both H2 and
         // PostgreSQL group by the same expression.
         String bucket = "(" + column + " - " + r.from() + ") / " + r.step();
         for (Map<String, Object> row : Tx.rows(c, "select b, count(*) as n from (select " + bucket + " as b from " + table
-                + " where " + column + " >= ? and " + column + " < ?) x group by b", r.from(), r.to())) {
+                + " where " + condition + " and " + column + " >= ? and " + column + " < ?) x group by b", r.from(),
+                r.to())) {
             int b = ((Number) row.get("b")).intValue();
             if (b >= 0 && b < n.length) {
                 n[b] = ((Number) row.get("n")).longValue();

@@ -111,6 +111,7 @@ function Dashboard({ token, role, onSignOut }) {
   }, [loadAll, load]);
 
   const feedSeq = useRef(0);
+  const seenAlerts = useRef(new Set());
   useEffect(() => {
     const onMessage = (m) => {
       if (m.type === 'log') {
@@ -119,8 +120,13 @@ function Dashboard({ token, role, onSignOut }) {
         feedSeq.current += 1;
         const seq = feedSeq.current;
         setFeed((current) => [...current, { ...m, seq }].slice(-MAX_FEED));
-        if (m.type === 'alert' && m.count === 1) {
+        // A new alert, once: a security incident's first event, or an ML alert (an episode) the first time it is
+        // pushed, whatever its count by then.
+        if (m.type === 'alert' && !seenAlerts.current.has(m.id) && (m.source === 'ml' || m.count === 1)) {
           setOpenAlerts((n) => n + 1);
+        }
+        if (m.type === 'alert') {
+          seenAlerts.current.add(m.id);
         }
       } else if (m.type === 'trust') {
         setDevices((current) => (current || []).map((d) => (d.device_id === m.device_id ? { ...d, trust_score: m.trust_score } : d)));

@@ -25,15 +25,24 @@ public final class Detector {
      */
     public static final double ISOLATION_AGREES = 0.6;
     public static final double STREAMING_AGREES = 0.75;
+    /**
+     * The Random Forest decides alone from this vote on: a split vote (0.5-0.7) was as often a normal packet of a
+     * kind it had not seen (a device's first minutes, a backdated stream) as an attack, and the attacks it was
+     * trained on get 0.9 or more.
+     */
+    public static final double RF_DECIDES = 0.7;
     public static final String NORMAL = "normal";
     public static final String ANOMALOUS = "anomalous";
 
     public record Verdict(String label, double confidence, String model, double randomForest, double isolationForest,
-            double streaming) {
+            double streaming, Behaviour.Finding baseline) {
         public boolean anomalous() {
             return ANOMALOUS.equals(label);
         }
     }
+
+    /** The name verdicts give the device's own baselines ({@link Behaviour}), followed by the check that spoke. */
+    public static final String BASELINE_ID = "device-baseline";
 
     private Detector() {
     }
@@ -52,9 +61,25 @@ public final class Detector {
         double rcf = grade == null ? 0 : grade.confidence();
         double together = iso >= ISOLATION_AGREES && rcf >= STREAMING_AGREES ? Math.min(iso, rcf)
                 : Math.min(Math.min(iso, rcf), 0.49);
-        if (rf >= 0.5 || together < 0.5) {
-            return new Verdict(rf >= 0.5 ? ANOMALOUS : NORMAL, Math.max(rf, together), rfId, rf, iso, rcf);
+        if (rf >= RF_DECIDES || together < 0.5) {
+            return new Verdict(rf >= RF_DECIDES ? ANOMALOUS : NORMAL, rf >= RF_DECIDES ? rf : Math.min(Math.max(rf, together), 0.49),
+                    rfId, rf, iso, rcf, Behaviour.Finding.NONE);
         }
-        return new Verdict(ANOMALOUS, together, ifId + "+" + streamingId, rf, iso, rcf);
+        return new Verdict(ANOMALOUS, together, ifId + "+" + streamingId, rf, iso, rcf, Behaviour.Finding.NONE);
+    }
+
+    /**
+     * With the device's own baselines as well: a check of {@link Behaviour} past its threshold makes the packet
+     * anomalous, and decides when it is more confident than the models.
+     */
+    public static Verdict combine(double rfProbability, String rfId, double ifScore, double ifThreshold, String ifId,
+            StreamingModels.Grade grade, String streamingId, Behaviour.Finding finding) {
+        Verdict v = combine(rfProbability, rfId, ifScore, ifThreshold, ifId, grade, streamingId);
+        if (finding.anomalous() && (!v.anomalous() || finding.confidence() > v.confidence())) {
+            return new Verdict(ANOMALOUS, finding.confidence(), BASELINE_ID + "/" + finding.check(), v.randomForest(),
+                    v.isolationForest(), v.streaming(), finding);
+        }
+        return new Verdict(v.label(), v.confidence(), v.model(), v.randomForest(), v.isolationForest(), v.streaming(),
+                finding);
     }
 }

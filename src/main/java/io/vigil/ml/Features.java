@@ -50,6 +50,8 @@ public final class Features {
         public double cpuMean;
         public double cpuVar;
         public long temperatureCount;
+        /** The device against its own past over windows of time. */
+        public Behaviour.State behaviour = new Behaviour.State();
     }
 
     /** The feature vector of {@code o} in {@link #NAMES} order; {@code ctx} is then updated with {@code o}. */

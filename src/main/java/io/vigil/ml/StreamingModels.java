@@ -30,6 +30,9 @@ public final class StreamingModels {
     /** The seed of the per-device forests' sampling (the offline models are trained with the same one). */
     public static final long SEED = 20_261_122L;
 
+    /** The name verdicts give the device forests. */
+    public static final String ID = "rcf-device";
+
     /** Packets a device's forest sees before it grades. */
     public static final int WARM_UP = 48;
     /** Bounding boxes cached for 30 % of nodes: about 49 µs and 49 KB per device forest (10 trees, sample 64). */

@@ -3,6 +3,8 @@ package io.vigil.ml.eval;
 import io.vigil.ml.train.Training;
 
 import io.vigil.ml.Detector;
+import io.vigil.ml.Features;
+import io.vigil.ml.Scorer;
 import io.vigil.ml.OnnxModels;
 import io.vigil.ml.train.Scenarios;
 import io.vigil.ml.StreamingModels;
@@ -48,7 +50,7 @@ public final class Evaluation {
     }
 
     public static final List<String> DETECTORS = List.of("random-forest", "isolation-forest", "streaming-rcf",
-            "combined", "alert>=0.8");
+            "device-baseline", "combined", "alert>=0.8");
 
     private Evaluation() {
     }
@@ -72,28 +74,30 @@ public final class Evaluation {
         return out;
     }
 
-    /** Scores rows in their order (the streaming forests learn as they go, one per device). */
+    /**
+     * Scores rows in their order through the server's own scoring ({@link Scorer}: features, both forests, each
+     * device's forest and its own baselines), a hundred packets at a time, as batches arrive.
+     */
     public static List<Score> score(String scenario, List<Scenarios.Row> rows, OnnxModels models) {
-        double[][] x = rows.stream().map(Scenarios.Row::features).toArray(double[][]::new);
-        float[] rf = models.randomForest(x);
-        float[] iso = models.isolationForest(x);
-        OnnxModels.Info ifInfo = models.info("isolation-forest");
-        StreamingModels streaming = new StreamingModels(10_000, MlBenchmark.TREES, MlBenchmark.SAMPLE, SEED);
+        Scorer scorer = new Scorer(models, new StreamingModels(10_000, MlBenchmark.TREES, MlBenchmark.SAMPLE, SEED),
+                id -> new Features.DeviceContext());
         int[][] counts = new int[DETECTORS.size()][3];
-        long t = 0;
-        for (int i = 0; i < rows.size(); i++) {
-            Scenarios.Row row = rows.get(i);
-            StreamingModels.Grade grade = streaming.process(row.deviceId(), row.features(), t++, null);
-            Detector.Verdict v = Detector.combine(rf[i], "rf", iso[i], ifInfo.threshold(), "if", grade, "rcf");
-            boolean[] said = {v.randomForest() >= 0.5, v.isolationForest() >= 0.5, v.streaming() >= 0.5, v.anomalous(),
-                v.anomalous() && v.confidence() >= ALERT_CONFIDENCE};
-            for (int d = 0; d < said.length; d++) {
-                if (said[d] && row.anomalous()) {
-                    counts[d][0]++;
-                } else if (said[d]) {
-                    counts[d][1]++;
-                } else if (row.anomalous()) {
-                    counts[d][2]++;
+        for (int from = 0; from < rows.size(); from += 100) {
+            List<Scenarios.Row> batch = rows.subList(from, Math.min(rows.size(), from + 100));
+            Scorer.Scored[] scored = scorer.score(batch.stream().map(Scenarios.Row::observation)
+                    .toArray(Features.Observation[]::new), null);
+            for (int i = 0; i < batch.size(); i++) {
+                Detector.Verdict v = scored[i].verdict();
+                boolean[] said = {v.randomForest() >= 0.5, v.isolationForest() >= 0.5, v.streaming() >= 0.5,
+                    v.baseline().anomalous(), v.anomalous(), v.anomalous() && v.confidence() >= ALERT_CONFIDENCE};
+                for (int d = 0; d < said.length; d++) {
+                    if (said[d] && batch.get(i).anomalous()) {
+                        counts[d][0]++;
+                    } else if (said[d]) {
+                        counts[d][1]++;
+                    } else if (batch.get(i).anomalous()) {
+                        counts[d][2]++;
+                    }
                 }
             }
         }

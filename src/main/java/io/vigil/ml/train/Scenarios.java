@@ -27,8 +27,8 @@ public final class Scenarios {
     public static final List<Attack> ML_ATTACKS = List.of(Attack.SENSOR_SPIKE, Attack.CPU_HIJACK, Attack.BATTERY_DRAIN,
             Attack.SILENT_DEVICE);
 
-    /** One scored packet: its device, features and ground truth (kind null = normal). */
-    public record Row(String deviceId, double[] features, String kind) {
+    /** One scored packet: its device, features, ground truth (kind null = normal) and the packet as the server sees it. */
+    public record Row(String deviceId, double[] features, String kind, Features.Observation observation) {
         public boolean anomalous() {
             return kind != null;
         }
@@ -55,7 +55,14 @@ public final class Scenarios {
         Map<String, Boolean> resumes = new HashMap<>();
         List<Row> rows = new ArrayList<>(spec.devices() * spec.ticks());
         long start = EPOCH + Math.floorMod(spec.seed(), 24) * 3_600_000L;
+        long backlogUntil = -1;
         for (int tick = 0; tick < spec.ticks(); tick++) {
+            // Now and then the gateway catches up on a backlog (after a restart): for a while every device's packets
+            // reach the pipeline up to two minutes late, all alike.
+            if (backlogUntil < tick && random.nextDouble() < 0.002) {
+                backlogUntil = tick + 5 + random.nextInt(20);
+            }
+            long backlog = backlogUntil >= tick ? (backlogUntil - tick) * spec.periodMs() % 120_000 + 2_500 : 0;
             for (SimDevice device : devices) {
                 String id = device.id();
                 long now = start + tick * spec.periodMs() + (long) ((random.nextDouble() - 0.5) * spec.periodMs() * 0.04);
@@ -74,28 +81,27 @@ public final class Scenarios {
                         continue;
                     }
                     for (String packet : device.mlAttack(attack, now, random)) {
-                        rows.add(row(packet, now, random, ctx, attack.wire()));
+                        rows.add(row(packet, now, random, ctx, attack.wire(), backlog));
                     }
                     continue;
                 }
                 boolean heartbeat = spec.heartbeatEvery() > 0 && device.nextSequence() % spec.heartbeatEvery() == 0;
-                rows.add(row(heartbeat ? device.heartbeat(now) : device.telemetry(now), now, random, ctx, resumed));
+                rows.add(row(heartbeat ? device.heartbeat(now) : device.telemetry(now), now, random, ctx, resumed,
+                        backlog));
             }
         }
         return rows;
     }
 
-    /**
-     * When the pipeline sees a packet after the device stamped it: mostly within a batch timeout, sometimes much
-     * later (a gateway catching up on a backlog after a restart).
-     */
+    /** When the pipeline sees a packet after the device stamped it: within a batch timeout. */
     static long delay(Random random) {
-        return random.nextDouble() < 0.9 ? 50 + random.nextInt(2_500) : 2_500 + random.nextInt(120_000);
+        return 50 + random.nextInt(2_500);
     }
 
-    private static Row row(String packet, long now, Random random, Features.DeviceContext ctx, String kind) {
-        Features.Observation o = observation(packet, now + delay(random));
-        return new Row(o.deviceId(), Features.extract(o, ctx), kind);
+    private static Row row(String packet, long now, Random random, Features.DeviceContext ctx, String kind,
+            long backlogMs) {
+        Features.Observation o = observation(packet, now + delay(random) + backlogMs);
+        return new Row(o.deviceId(), Features.extract(o, ctx), kind, o);
     }
 
     /** A wire packet as the features see it, seen at {@code referenceTime}. */
@@ -145,7 +151,7 @@ public final class Scenarios {
                     simulated.timestamp(), simulated.cpuUsage(), simulated.batteryLevel(), sensors,
                     simulated.referenceTime());
             double[] features = Features.extract(o, contexts.computeIfAbsent(mote, m -> new Features.DeviceContext()));
-            rows.add(new Row(o.deviceId(), features, "1".equals(c[5].trim()) ? "lwsndr_event" : null));
+            rows.add(new Row(o.deviceId(), features, "1".equals(c[5].trim()) ? "lwsndr_event" : null, o));
         }
         return rows;
     }
