@@ -1,0 +1,40 @@
+package io.vigil.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The field trial is reproducible, labels every packet of an event, and holds every kind of event. */
+class FieldTrialTest {
+
+    @Test
+    void the_same_seed_gives_the_same_trial_with_every_kind_labelled() {
+        FieldTrial.Spec spec = new FieldTrial.Spec(5, 12, 1_800_000, 18, true);
+        FieldTrial.Trial a = FieldTrial.generate(spec, false);
+        FieldTrial.Trial b = FieldTrial.generate(spec, false);
+        assertThat(a.packets()).hasSameSizeAs(b.packets());
+        assertThat(a.packets().get(1000).packet()).isEqualTo(b.packets().get(1000).packet());
+        Set<FieldTrial.Kind> kinds = EnumSet.noneOf(FieldTrial.Kind.class);
+        a.events().forEach(e -> kinds.add(e.kind()));
+        assertThat(kinds).containsExactlyInAnyOrder(FieldTrial.Kind.values());
+        for (FieldTrial.Event e : a.events()) {
+            assertThat(a.packets()).as("packets of event %s", e)
+                    .anyMatch(p -> p.event() == e && p.deviceId().equals(e.deviceId()));
+        }
+        assertThat(a.packets()).filteredOn(p -> p.event() != null)
+                .allMatch(p -> p.deviceId().equals(p.event().deviceId()));
+    }
+
+    @Test
+    void signed_packets_verify_under_the_device_demo_key() throws Exception {
+        FieldTrial.Emitted p = FieldTrial.generate(new FieldTrial.Spec(6, 2, 60_000, 0, false), true).packets().get(3);
+        SimDevice device = new SimDevice(p.deviceId(), 0, 0);
+        com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode)
+                io.vigil.crypto.CanonicalJson.parse(p.packet().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] signed = io.vigil.crypto.CanonicalJson.bytesWithout(node, "sig");
+        assertThat(io.vigil.crypto.Ed25519.VerifyKey.of(device.publicKey()).verify(signed, node.get("sig").asText()))
+                .isTrue();
+    }
+}
