@@ -32,21 +32,48 @@ public final class Behaviour {
     static final double WARM_S = 20;
     static final int INTERVALS = 16;
 
+    /** One reading's 10-min baseline, its noise (half the mean squared jump from one packet to the next) and last value. */
+    public static final class Level {
+        public double slow;
+        public double noise;
+        public double last = Double.NaN;
+
+        /** The distance from the baseline that is the threshold: {@code floor} or 6 σ, whichever is larger. */
+        double scale(double floor) {
+            return Math.max(floor, 6 * Math.sqrt(noise));
+        }
+
+        /** Learns a reading; an outlier moves the baseline by at most one threshold's worth. */
+        void learn(double x, double floor, double slowAlpha, double fastAlpha) {
+            if (Double.isNaN(last)) {
+                slow = x;
+            } else {
+                double scale = scale(floor);
+                slow += slowAlpha * clip(x - slow, scale);
+                double jump = x - last;
+                noise += fastAlpha * (Math.min(jump * jump, scale * scale) / 2 - noise);
+            }
+            last = x;
+        }
+    }
+
+    static final double TEMPERATURE_FLOOR = 1.5;
+    static final double HUMIDITY_FLOOR = 10;
+
     /** A device's state for the checks; plain fields, stored with its feature context. */
     public static final class State {
         public long telemetry;
         public long packets;
         public long firstTimestamp;
         public long lastTimestamp;
-        public double temperatureSlow;
-        public double temperatureNoise;
-        public double humiditySlow;
-        public double humidityNoise;
-        public double lastTemperature = Double.NaN;
-        public double lastHumidity = Double.NaN;
+        public Level temperature = new Level();
+        public Level humidity = new Level();
         public double lastLight = Double.NaN;
         public int identicalRun;
         public int longestIdenticalRun;
+        public int temperatureRun;
+        public int longestTemperatureRun;
+        public double temperatureChanges;
         public double cpuSlow;
         public double cpuNoise;
         public double lastCpu;
@@ -99,26 +126,28 @@ public final class Behaviour {
         // Level against the device's slow baseline: a plausible spike, and drift, which the baseline follows only
         // with a lag of slope × 10 min.
         if (t != null && warm) {
-            double scale = Math.max(1.5, 6 * Math.sqrt(s.temperatureNoise));
-            double d = t - s.temperatureSlow;
-            best = stronger(best, "level", Math.abs(d) / scale, () -> String.format(Locale.ROOT,
-                    "temperature %.2f °C, %+.2f °C from the device's 10-min baseline %.2f", t, d, s.temperatureSlow));
+            best = level(best, "temperature", t, s.temperature, TEMPERATURE_FLOOR, "°C");
         }
         if (h != null && warm) {
-            double scale = Math.max(10, 6 * Math.sqrt(s.humidityNoise));
-            double d = h - s.humiditySlow;
-            best = stronger(best, "level", Math.abs(d) / scale, () -> String.format(Locale.ROOT,
-                    "humidity %.1f %%RH, %+.1f from the device's 10-min baseline %.1f", h, d, s.humiditySlow));
+            best = level(best, "humidity", h, s.humidity, HUMIDITY_FLOOR, "%RH");
         }
-        // A frozen sensor: the same readings for longer than this device has ever repeated them.
-        boolean same = t != null && h != null && l != null && t == s.lastTemperature && h == s.lastHumidity
-                && l == s.lastLight;
+        // A frozen sensor: the same temperature and humidity for longer than this device has ever repeated them (light
+        // is left out: a dark room reads 0 all night). A temperature alone that stays put counts only on a device
+        // whose temperature changes from nearly every packet to the next (a real office's may not, for hours).
+        boolean same = t != null && h != null && t == s.temperature.last && h == s.humidity.last;
         int run = t == null ? s.identicalRun : same ? s.identicalRun + 1 : 1;
         double stuckAt = Math.max(12, 2.0 * s.longestIdenticalRun);
         if (t != null && warm) {
             best = stronger(best, "stuck", run / stuckAt, () -> String.format(Locale.ROOT,
                     "the same readings %d packets in a row (this device's longest before: %d)", run,
                     s.longestIdenticalRun));
+        }
+        int temperatureRun = t == null ? s.temperatureRun : t == s.temperature.last ? s.temperatureRun + 1 : 1;
+        if (t != null && s.telemetry >= 100 && s.temperatureChanges >= 0.9) {
+            double at = Math.max(12, 2.0 * s.longestTemperatureRun);
+            best = stronger(best, "stuck", temperatureRun / at, () -> String.format(Locale.ROOT,
+                    "the same temperature %d packets in a row on a device whose temperature changes from %.0f %% of"
+                    + " its packets to the next", temperatureRun, 100 * s.temperatureChanges));
         }
         // cpu high for a minute and a half or more (8 packets at least), not a burst.
         double cpuLimit = s.cpuSlow + Math.max(15, 5 * Math.sqrt(s.cpuNoise));
@@ -181,9 +210,15 @@ public final class Behaviour {
 
         s.intervals = intervals;
         s.intervalsFilled = filled;
-        learn(o, s, t, h, l, dt, first, late, run, high, highSince, highPackets, drain, beats, skew, skewShift,
+        learn(o, s, t, h, l, dt, first, late, run, temperatureRun, high, highSince, highPackets, drain, beats, skew, skewShift,
                 skewOff, mimicry, best.anomalous());
         return best;
+    }
+
+    private static Finding level(Finding best, String name, double x, Level level, double floor, String unit) {
+        double d = x - level.slow;
+        return stronger(best, "level", Math.abs(d) / level.scale(floor), () -> String.format(Locale.ROOT,
+                "%s %.2f %s, %+.2f from the device's 10-min baseline %.2f", name, x, unit, d, level.slow));
     }
 
     private interface Detail {
@@ -209,39 +244,26 @@ public final class Behaviour {
     }
 
     private static void learn(Features.Observation o, State s, Double t, Double h, Double l, double dt, boolean first,
-            boolean late, int run, boolean high, long highSince, int highPackets, double drain, int beats, double skew,
-            double skewShift, double skewOff, double mimicry, boolean flagged) {
+            boolean late, int run, int temperatureRun, boolean high, long highSince, int highPackets, double drain,
+            int beats, double skew, double skewShift, double skewOff, double mimicry, boolean flagged) {
         double slow = alpha(dt, SLOW_S);
         double fast = alpha(dt, FAST_S);
         if (t != null) {
-            if (s.telemetry == 0) {
-                s.temperatureSlow = t;
-            } else {
-                double scale = Math.max(1.5, 6 * Math.sqrt(s.temperatureNoise));
-                s.temperatureSlow += slow * clip(t - s.temperatureSlow, scale);
-                double jump = Double.isNaN(s.lastTemperature) ? 0 : t - s.lastTemperature;
-                s.temperatureNoise += fast * (Math.min(jump * jump, scale * scale) / 2 - s.temperatureNoise);
-            }
-        }
-        if (h != null) {
-            if (s.telemetry == 0) {
-                s.humiditySlow = h;
-            } else {
-                double scale = Math.max(10, 6 * Math.sqrt(s.humidityNoise));
-                s.humiditySlow += slow * clip(h - s.humiditySlow, scale);
-                double jump = Double.isNaN(s.lastHumidity) ? 0 : h - s.lastHumidity;
-                s.humidityNoise += fast * (Math.min(jump * jump, scale * scale) / 2 - s.humidityNoise);
-            }
-        }
-        if (t != null) {
-            if (run == 1 && s.identicalRun > s.longestIdenticalRun && s.identicalRun < Math.max(12, 2.0 * s.longestIdenticalRun)) {
-                s.longestIdenticalRun = s.identicalRun;
-            }
+            s.longestIdenticalRun = longest(s.identicalRun, run, s.longestIdenticalRun);
             s.identicalRun = run;
-            s.lastTemperature = t;
-            s.lastHumidity = h != null ? h : s.lastHumidity;
+            s.longestTemperatureRun = longest(s.temperatureRun, temperatureRun, s.longestTemperatureRun);
+            s.temperatureRun = temperatureRun;
+            // How often the temperature changes from one packet to the next; not learned inside a run of repeats,
+            // so a stuck sensor does not lower the very rate that lets it be seen.
+            if (!Double.isNaN(s.temperature.last) && temperatureRun <= 2) {
+                s.temperatureChanges += 0.02 * ((t == s.temperature.last ? 0 : 1) - s.temperatureChanges);
+            }
+            s.temperature.learn(t, TEMPERATURE_FLOOR, slow, fast);
             s.lastLight = l != null ? l : s.lastLight;
             s.telemetry++;
+        }
+        if (h != null) {
+            s.humidity.learn(h, HUMIDITY_FLOOR, slow, fast);
         }
         if (first) {
             s.cpuSlow = o.cpuUsage();
@@ -303,6 +325,14 @@ public final class Behaviour {
             s.lastTimestamp = o.timestamp();
         }
         s.packets++;
+    }
+
+    /**
+     * The longest run of repeats this device has shown, learned when a run ends: one long enough to be flagged as stuck
+     * is not learned, so a sensor stuck twice is found twice.
+     */
+    private static int longest(int endedRun, int newRun, int longest) {
+        return newRun == 1 && endedRun > longest && endedRun < Math.max(12, 2.0 * longest) ? endedRun : longest;
     }
 
     private static double median(double[] values, int n) {

@@ -112,6 +112,22 @@ class BehaviourTest {
     }
 
     @Test
+    void a_temperature_frozen_while_humidity_moves_is_found_on_a_device_whose_temperature_always_moves() {
+        Device d = new Device("stuck-temperature", 45);
+        d.normal(10);
+        Behaviour.Finding last = Behaviour.Finding.NONE;
+        for (int i = 0; i < 30; i++) {
+            Features.Observation o = d.next(false);
+            java.util.Map<String, Double> sensors = new java.util.HashMap<>(o.sensors());
+            sensors.put("temperature", 21.37);
+            last = Behaviour.assess(new Features.Observation(o.deviceId(), false, o.sequenceNo(), o.timestamp(),
+                    o.cpuUsage(), o.batteryLevel(), sensors, o.referenceTime()), d.state, 0, 0);
+        }
+        assertThat(last.check()).isEqualTo("stuck");
+        assertThat(last.anomalous()).isTrue();
+    }
+
+    @Test
     void a_cpu_burst_is_busy_and_a_creep_that_stays_is_not() {
         Device d = new Device("cpu", 45);
         d.normal(10);
