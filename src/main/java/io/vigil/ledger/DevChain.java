@@ -127,11 +127,17 @@ public final class DevChain implements AutoCloseable {
             if (closed) {
                 return;
             }
-            LOG.warn("the dev chain (pid {}) exited with code {}; starting it again in {} ms", watched.pid(),
-                    watched.exitValue(), restartDelayMs);
+            // Said when the restart is due, not now: a Ctrl-C reaches the chain a moment before Vigil starts stopping,
+            // and an expected exit is no warning.
+            int code = watched.exitValue();
+            long pid = watched.pid();
+            lastExit = () -> LOG.warn("the dev chain (pid {}) exited with code {}; starting it again", pid, code);
             scheduleRestart();
         });
     }
+
+    /** The warning of the exit that the next restart answers (logged only if that restart happens). */
+    private volatile Runnable lastExit = () -> { };
 
     private void scheduleRestart() {
         try {
@@ -145,6 +151,8 @@ public final class DevChain implements AutoCloseable {
         if (closed) {
             return;
         }
+        lastExit.run();
+        lastExit = () -> { };
         try {
             spawn();
             awaitReady(Duration.ofSeconds(60));
