@@ -3,7 +3,6 @@ package io.vigil.ml;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -25,6 +24,8 @@ public final class Scorer {
     private final Map<String, Features.DeviceContext> contexts = new HashMap<>();
     private final Function<String, Features.DeviceContext> initialContext;
     private final FleetReadings fleet = new FleetReadings();
+    /** Peers on each side of a packet that the fleet's clock shift is taken from. */
+    private static final int PEERS = 32;
 
     /** {@code initialContext}: a device's stored context on its first packet here (a fresh one when none). */
     public Scorer(OnnxModels models, StreamingModels streaming,
@@ -80,8 +81,8 @@ public final class Scorer {
 
     /**
      * How far the fleet's clock skew has moved from its usual, for each packet of the group: the median, over the
-     * other devices' packets stamped within 15 s of it, of (skew minus that device's usual skew), when there are at
-     * least three; else over the whole group when it holds five devices or more; else 0. A gateway catching up on a
+     * other devices' packets stamped within 15 s of it (the nearest 32 on each side), of (skew minus that device's
+     * usual skew), when there are at least three; else over the whole group when it holds five devices or more; else 0. A gateway catching up on a
      * backlog delays every device alike (the older a packet, the later), while one device's clock going wrong moves
      * only its own.
      */
@@ -100,16 +101,35 @@ public final class Scorer {
         }
         double whole = devices.size() >= 5 ? median(java.util.stream.IntStream.range(0, n)
                 .filter(i -> !Double.isNaN(residual[i])).mapToDouble(i -> residual[i]).toArray()) : 0;
+        // Peers by timestamp: at most PEERS on each side of a packet within 15 s, so a batch of thousands costs
+        // n log n, not n².
+        Integer[] known = java.util.stream.IntStream.range(0, n).filter(i -> !Double.isNaN(residual[i])).boxed()
+                .sorted(java.util.Comparator.comparingLong(i -> observations[i].timestamp())).toArray(Integer[]::new);
+        long[] stamps = new long[known.length];
+        for (int k = 0; k < known.length; k++) {
+            stamps[k] = observations[known[k]].timestamp();
+        }
         double[] shift = new double[n];
+        double[] peers = new double[2 * PEERS];
         for (int i = 0; i < n; i++) {
-            List<Double> peers = new java.util.ArrayList<>();
-            for (int j = 0; j < n; j++) {
-                if (!Double.isNaN(residual[j]) && !observations[j].deviceId().equals(observations[i].deviceId())
-                        && Math.abs(observations[j].timestamp() - observations[i].timestamp()) <= 15_000) {
-                    peers.add(residual[j]);
+            long t = observations[i].timestamp();
+            String device = observations[i].deviceId();
+            int at = java.util.Arrays.binarySearch(stamps, t);
+            at = at < 0 ? -at - 1 : at;
+            int count = 0;
+            for (int k = at - 1, taken = 0; k >= 0 && taken < PEERS && t - stamps[k] <= 15_000; k--) {
+                if (!observations[known[k]].deviceId().equals(device)) {
+                    peers[count++] = residual[known[k]];
+                    taken++;
                 }
             }
-            shift[i] = peers.size() >= 3 ? median(peers.stream().mapToDouble(Double::doubleValue).toArray()) : whole;
+            for (int k = at, taken = 0; k < known.length && taken < PEERS && stamps[k] - t <= 15_000; k++) {
+                if (!observations[known[k]].deviceId().equals(device)) {
+                    peers[count++] = residual[known[k]];
+                    taken++;
+                }
+            }
+            shift[i] = count >= 3 ? median(java.util.Arrays.copyOf(peers, count)) : whole;
         }
         return shift;
     }
