@@ -75,6 +75,7 @@ public class PacketValidator {
             throw new SchemaViolationException(safeId(deviceId), sequenceNo, "schema: " + reason);
         }
         ObjectNode packet = (ObjectNode) tree;
+        byte[][] canonical = CanonicalJson.withAndWithout(packet, "sig");
         Map<String, Double> sensors = new LinkedHashMap<>();
         packet.get("sensors").fields().forEachRemaining(e -> sensors.put(e.getKey(), e.getValue().asDouble()));
         return new Packet(
@@ -86,8 +87,8 @@ public class PacketValidator {
                 packet.get("battery_level").asDouble(),
                 sensors,
                 packet.get("sig").asText(),
-                CanonicalJson.bytesWithout(packet, "sig"),
-                CanonicalJson.bytes(packet));
+                canonical[0],
+                canonical[1]);
     }
 
     /**

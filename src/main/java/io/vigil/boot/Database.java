@@ -50,7 +50,11 @@ public final class Database {
             throw new StartupException("cannot open the database " + redact(url)
                     + " (set VIGIL_DB_URL): " + rootMessage(e), e);
         }
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        // db/h2 holds what only H2 needs (identity caches: PostgreSQL caches per connection, which would give
+        // ids out of insert order across connections).
+        String[] locations = url.startsWith("jdbc:h2:") ? new String[] {"classpath:db/migration", "classpath:db/h2"}
+                : new String[] {"classpath:db/migration"};
+        Flyway.configure().dataSource(dataSource).locations(locations).load().migrate();
         return dataSource;
     }
 

@@ -8,7 +8,10 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
-/** Ed25519 (RFC 8032) signing and verification with Bouncy Castle, keys and signatures as base64url without padding. */
+/**
+ * Ed25519 (RFC 8032) signing and key validation with Bouncy Castle, verification with libsodium where the machine has
+ * it ({@link Sodium}), keys and signatures as base64url without padding.
+ */
 public final class Ed25519 {
 
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
@@ -60,10 +63,12 @@ public final class Ed25519 {
     /** A public key decoded and validated once, so each verification skips point decompression. */
     public static final class VerifyKey {
         private final org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point;
+        private final byte[] raw;
         private final String encoded;
 
-        private VerifyKey(org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point, String encoded) {
+        private VerifyKey(org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point, byte[] raw, String encoded) {
             this.point = point;
+            this.raw = raw;
             this.encoded = encoded;
         }
 
@@ -75,7 +80,7 @@ public final class Ed25519 {
             if (point == null) {
                 throw new IllegalArgumentException("public key is not a valid Ed25519 point");
             }
-            return new VerifyKey(point, base64url);
+            return new VerifyKey(point, raw, base64url);
         }
 
         /** True when the base64url signature verifies over the message. */
@@ -90,7 +95,8 @@ public final class Ed25519 {
             // signature has exactly one string and a re-encoded copy cannot pass as another packet.
             return sig.length == org.bouncycastle.math.ec.rfc8032.Ed25519.SIGNATURE_SIZE
                     && B64URL.encodeToString(sig).equals(signature)
-                    && org.bouncycastle.math.ec.rfc8032.Ed25519.verify(sig, 0, point, message, 0, message.length);
+                    && (Sodium.available() ? Sodium.verify(sig, message, raw)
+                            : org.bouncycastle.math.ec.rfc8032.Ed25519.verify(sig, 0, point, message, 0, message.length));
         }
 
         public String encoded() {

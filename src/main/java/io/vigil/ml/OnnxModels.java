@@ -145,6 +145,11 @@ public final class OnnxModels implements AutoCloseable {
                     .optEngine("OnnxRuntime")
                     .optDevice(Device.cpu())
                     .optTranslator(new NoopTranslator())
+                    // One thread per run, the caller's: ORT's own intra-op pool spins while it waits for work, and
+                    // on two cores that spinning took a fifth of the CPU under load (issue 15). A forest over a
+                    // batch of rows is no faster on more threads here.
+                    .optOption("interOpNumThreads", "1")
+                    .optOption("intraOpNumThreads", "1")
                     .build().loadModel();
         } catch (Exception e) {
             throw new IllegalStateException("ONNX Runtime cannot load " + info.file() + ": " + e.getMessage(), e);
