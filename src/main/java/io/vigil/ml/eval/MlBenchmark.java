@@ -17,8 +17,8 @@ import java.util.Locale;
 public final class MlBenchmark {
 
     /** The defaults of vigil.ml.streaming.trees and .sample-size. */
-    static final int TREES = Integer.getInteger("vigil.ml.streaming.trees", 10);
-    static final int SAMPLE = Integer.getInteger("vigil.ml.streaming.sample-size", 64);
+    static final int TREES = Integer.getInteger("vigil.ml.streaming.trees", 5);
+    static final int SAMPLE = Integer.getInteger("vigil.ml.streaming.sample-size", 32);
 
     private MlBenchmark() {
     }
