@@ -37,9 +37,14 @@ public final class FieldTrial {
 
     /**
      * Trial shape: seed, fleet size, length, how many events, and the environment: {@code wide} rooms span the
-     * held-out ranges (5-40 °C, 10-90 %RH); otherwise the training simulator's comfortable rooms.
+     * held-out ranges (5-40 °C, 10-90 %RH); otherwise the training simulator's comfortable rooms. With
+     * {@code noisyMimicry} a mimicking device adds its own sensor noise to the readings it copies (everything else
+     * in the trial is the same as without).
      */
-    public record Spec(long seed, int devices, long durationMs, int events, boolean wide) {
+    public record Spec(long seed, int devices, long durationMs, int events, boolean wide, boolean noisyMimicry) {
+        public Spec(long seed, int devices, long durationMs, int events, boolean wide) {
+            this(seed, devices, durationMs, events, wide, false);
+        }
     }
 
     public record Trial(List<Emitted> packets, List<Event> events) {
@@ -54,7 +59,8 @@ public final class FieldTrial {
         Random random = new Random(spec.seed());
         List<Device> devices = new ArrayList<>();
         for (int i = 1; i <= spec.devices(); i++) {
-            devices.add(new Device(String.format("fld-%04d", i), spec.seed() * 7_919 + i, spec.wide(), signed));
+            devices.add(new Device(String.format("fld-%04d", i), spec.seed() * 7_919 + i, spec.wide(), signed,
+                    spec.noisyMimicry()));
         }
         List<Event> events = schedule(spec, devices, random);
         for (Event e : events) {
@@ -146,10 +152,13 @@ public final class FieldTrial {
         private double burstLevel;
         private double[] last = new double[4];
         private double[] frozen;
+        /** Its own stream, so that a trial with noisy mimicry differs from one without only in the copies. */
+        private final Random mimicNoise;
 
-        Device(String id, long seed, boolean wide, boolean signed) {
+        Device(String id, long seed, boolean wide, boolean signed, boolean noisyMimicry) {
             this.id = id;
             this.random = new Random(seed);
+            this.mimicNoise = noisyMimicry ? new Random(seed ^ 0x6d696d6963L) : null;
             this.keys = new SimDevice(id, 0, seed);
             this.signed = signed;
             this.periodMs = 1_000 + random.nextInt(4_001);
@@ -224,6 +233,11 @@ public final class FieldTrial {
             if (kind == Kind.MIMICRY) {
                 Device target = fleet.stream().filter(d -> d.id.equals(e.detail())).findFirst().orElseThrow();
                 values = target.last.clone();
+                if (mimicNoise != null) {
+                    values[0] += mimicNoise.nextGaussian() * noise;
+                    values[1] += mimicNoise.nextGaussian() * 0.8;
+                    values[2] = Math.max(0, values[2] + mimicNoise.nextGaussian() * (1 + 0.01 * values[2]));
+                }
             }
             boolean heartbeat = kind == Kind.HEARTBEAT_ONLY || sequence % heartbeatEvery == 0;
             long stamp = t + clockOffsetMs + (kind == Kind.CLOCK_SKEW ? Long.parseLong(e.detail()) : 0);

@@ -37,4 +37,27 @@ class FieldTrialTest {
         assertThat(io.vigil.crypto.Ed25519.VerifyKey.of(device.publicKey()).verify(signed, node.get("sig").asText()))
                 .isTrue();
     }
+
+    @Test
+    void noisy_mimicry_changes_only_the_copies() {
+        FieldTrial.Trial exact = FieldTrial.generate(new FieldTrial.Spec(5, 12, 1_800_000, 18, true, false), false);
+        FieldTrial.Trial noisy = FieldTrial.generate(new FieldTrial.Spec(5, 12, 1_800_000, 18, true, true), false);
+        assertThat(noisy.packets()).hasSameSizeAs(exact.packets());
+        int copies = 0;
+        int differ = 0;
+        for (int i = 0; i < exact.packets().size(); i++) {
+            FieldTrial.Emitted e = exact.packets().get(i);
+            FieldTrial.Emitted n = noisy.packets().get(i);
+            boolean copy = e.event() != null && e.event().kind() == FieldTrial.Kind.MIMICRY
+                    && e.packet().contains("\"temperature\"");
+            if (!copy) {
+                assertThat(n.packet()).as("packet %d", i).isEqualTo(e.packet());
+            } else {
+                copies++;
+                differ += n.packet().equals(e.packet()) ? 0 : 1;
+            }
+        }
+        assertThat(copies).isPositive();
+        assertThat(differ).as("noisy copies of %d", copies).isGreaterThan(copies * 9 / 10);
+    }
 }

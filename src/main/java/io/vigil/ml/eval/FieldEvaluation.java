@@ -284,11 +284,18 @@ public final class FieldEvaluation {
         return List.of(new FieldTrial.Spec(990_004, 36, 3_600_000, 38, false));
     }
 
-    /** {@code FieldEvaluation [seed...]}: the held-out trials, or trials on the seeds given. */
+    /**
+     * {@code FieldEvaluation [--noisy-mimicry] [--comfortable] [seed...]}: trials on the seeds given (in the training
+     * simulator's rooms with {@code --comfortable}), else the development ones.
+     */
     public static void main(String[] args) {
         List<FieldTrial.Spec> specs = new ArrayList<>();
+        boolean noisy = List.of(args).contains("--noisy-mimicry");
+        boolean wide = !List.of(args).contains("--comfortable");
         for (String a : args) {
-            specs.add(new FieldTrial.Spec(Long.parseLong(a), 36, 3_600_000, 38, true));
+            if (!a.startsWith("--")) {
+                specs.add(new FieldTrial.Spec(Long.parseLong(a), 36, 3_600_000, 38, wide, noisy));
+            }
         }
         try (OnnxModels models = OnnxModels.fromClasspath()) {
             boolean pass = report(specs.isEmpty() ? development() : specs, models, Evaluation.ALERT_CONFIDENCE,
