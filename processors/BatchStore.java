@@ -53,9 +53,6 @@ public class BatchStore {
     private final long maxSkewMs;
     private final long maxBatchAgeMs;
     private final SecurityEventRecorder recorder;
-    /** {@code last_seen} is written when it moves 10 s or more, not per batch (100 random pages per commit). */
-    static final long LAST_SEEN_STEP_MS = 10_000;
-    private final Map<String, Long> lastSeenWritten = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * {@code sanity} checks each log's values and its timestamp against the batch's {@code created_at} (its skew
@@ -147,10 +144,8 @@ public class BatchStore {
         JsonNode logs = batch.logs();
         List<Verdict> verdicts = batch.verdicts();
         List<Packet> conflicts = new ArrayList<>();
-        Map<String, Long> seenNow = new LinkedHashMap<>();
         BatchOutcome outcome = Tx.inTransaction(dataSource, c -> {
             conflicts.clear();
-            seenNow.clear();
             int inserted = Tx.update(c, "insert into batches (batch_id, gateway_id, created_at, received_at, log_count,"
                     + " batch_hash) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
                     batchId, gatewayId, batch.createdAt(), now, packets.size(), batchHash);
@@ -223,11 +218,6 @@ public class BatchStore {
                     lastSeen.merge(log.packet().deviceId(), log.packet().timestamp(), Math::max);
                 }
                 for (Map.Entry<String, Long> e : lastSeen.entrySet()) {
-                    Long written = lastSeenWritten.get(e.getKey());
-                    if (written != null && e.getValue() < written + LAST_SEEN_STEP_MS) {
-                        continue;
-                    }
-                    seenNow.put(e.getKey(), e.getValue());
                     seen.setLong(1, e.getValue());
                     seen.setString(2, e.getKey());
                     seen.addBatch();
@@ -268,7 +258,6 @@ public class BatchStore {
             }
             return new BatchOutcome(false, batchId, batchHash, stored);
         });
-        seenNow.forEach((device, at) -> lastSeenWritten.merge(device, at, Math::max));
         // Two validly signed packets with one sequence number and other bytes: a replay by the key holder (§3, §4).
         for (Packet p : conflicts) {
             recorder.record(new io.vigil.model.ReplayDetectedException(p.deviceId(), p.sequenceNo(), "batch " + batchId

@@ -104,6 +104,24 @@ public final class Ed25519 {
         }
     }
 
+    /**
+     * Start-up self-test of the verifier this process uses (libsodium or Bouncy Castle): a signature made here must
+     * verify and a changed message must not. Run before anything is consumed, so that loading the native library
+     * and the first verification's class loading do not stall the first packet's worker while later packets overtake
+     * it (a replayed copy could then arrive first).
+     */
+    public static void selfTest() {
+        Ed25519PrivateKeyParameters key = privateKey(sha256("vigil-verifier-self-test".getBytes(StandardCharsets.UTF_8)));
+        VerifyKey verifyKey = VerifyKey.of(encode(key.generatePublicKey()));
+        byte[] message = "{\"self_test\":1}".getBytes(StandardCharsets.UTF_8);
+        String sig = sign(key, message);
+        byte[] other = "{\"self_test\":2}".getBytes(StandardCharsets.UTF_8);
+        if (!verifyKey.verify(message, sig) || verifyKey.verify(other, sig)) {
+            throw new IllegalStateException("the Ed25519 verifier failed its self-test ("
+                    + (Sodium.available() ? "libsodium; set VIGIL_ED25519=bc to use Bouncy Castle" : "Bouncy Castle") + ")");
+        }
+    }
+
     public static byte[] sha256(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);

@@ -78,7 +78,11 @@ abstract class PipelineContract {
             devices.publish(Devices.signed("it-dev-01", 5000, now, 20).replace("{", "{\"debug\":1,")); // schema: unknown field
             devices.publish("{\"pad\":\"" + "x".repeat(5000) + "\"}");                              // schema: oversized
             devices.publish(Devices.signed("it-dev-02", 5000, now + 3_600_000L, 20));                 // sanity: clock skew
-            devices.publish(Devices.signed("it-dev-03", 1000, now, 99.9));                            // replay: seq reused, other bytes
+            // replay: seq reused, other bytes. A replay comes after what it replays was taken: sent at once, the
+            // ingest workers (parallel) could take it first and the genuine packet would be the replay.
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.items("/api/v1/logs?device_id=it-dev-03&limit=1000")
+                    .findValues("sequence_no").stream().anyMatch(n -> n.asLong() == 1000));
+            devices.publish(Devices.signed("it-dev-03", 1000, now, 99.9));
             for (int i = 0; i < 30; i++) {
                 devices.publish(Devices.signed("it-flooder", i, now, 20));                            // rate: 30 in 0 ms
             }
