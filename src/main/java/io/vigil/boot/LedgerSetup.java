@@ -8,6 +8,13 @@ final class LedgerSetup {
 
     /** The dev chain (null with an outside node) and the connector to the contracts. */
     record Started(io.vigil.ledger.DevChain devChain, io.vigil.ledger.LedgerConnector connector) {
+        /** Undoes a start that is not used (a later start-up step failed): the connector, then the dev chain. */
+        void close() {
+            connector.close();
+            if (devChain != null) {
+                devChain.close();
+            }
+        }
     }
 
     private LedgerSetup() {

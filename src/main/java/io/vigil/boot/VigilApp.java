@@ -26,6 +26,7 @@ public final class VigilApp implements AutoCloseable {
     private Vertx vertx;
     private Main main;
     private io.vigil.ledger.DevChain devChain;
+    private io.vigil.mqtt.BrokerSecurity brokerSecurity;
     private io.vigil.ledger.LedgerConnector ledger;
 
     public VigilApp(VigilConfig config) {
@@ -81,33 +82,30 @@ public final class VigilApp implements AutoCloseable {
         java.util.List<String> devTokens = DevTokens.fill(config);
         DevTls.Material tls = DevTls.ensure(dataDir, hostnames(config.get("vigil.tls.hostnames")));
 
-        String dbUrl = config.isSet("vigil.db.url") ? config.get("vigil.db.url") : Database.defaultUrl(dataDir);
-        dataSource = Database.open(dbUrl, config.get("vigil.db.user"), config.get("vigil.db.password"),
-                poolSize(dbUrl));
-        if (!config.isSet("vigil.db.url")) {
-            OwnerOnly.withFiles(dataDir.resolve("db")); // the H2 files: owner-only, like the rest of the data dir
+        // The ledger (the dev chain's start, about 3 s of Ganache) comes up beside the database and the broker.
+        java.util.concurrent.CompletableFuture<LedgerSetup.Started> ledgerStart = server && ledgerEnabled
+                ? java.util.concurrent.CompletableFuture.supplyAsync(() -> LedgerSetup.connect(config, dataDir,
+                        devChainNeeded), r -> new Thread(r, "vigil-ledger-setup").start())
+                : null;
+        try {
+            startStores(dataDir, embeddedBroker, mqttHost, mqttCredentials, tls);
+        } catch (RuntimeException e) {
+            if (ledgerStart != null) {
+                try {
+                    ledgerStart.join().close(); // no dev chain left running behind a failed start
+                } catch (RuntimeException ledgerFailed) {
+                    e.addSuppressed(ledgerFailed);
+                }
+            }
+            throw e;
         }
-        io.vigil.crypto.Ed25519.selfTest(); // loads the verifier now (logs which), not on the first packet
-        // Start-up work comes before anything consumes or answers: a device in VIGIL_DEVICES_FILE is known before
-        // the first packet is read and before /health says up (one transaction, one batched insert).
-        if (config.isSet("vigil.devices.file")) {
-            long began = System.currentTimeMillis();
-            int created = DevicesFile.provision(Path.of(config.get("vigil.devices.file")),
-                    new io.vigil.processors.DeviceRegistry(dataSource));
-            LOG.info("provisioned {} new devices from {} in {} ms", created, config.get("vigil.devices.file"),
-                    System.currentTimeMillis() - began);
-        }
-        io.vigil.mqtt.BrokerSecurity brokerSecurity = null;
-        if (embeddedBroker) {
-            brokerSecurity = new io.vigil.mqtt.BrokerSecurity(mqttCredentials, config.get("vigil.mqtt.topic"),
-                    config.get("vigil.command.topic-prefix"));
-            broker = EmbeddedBroker.start(dataDir.resolve("broker"), mqttHost, config.getInt("vigil.mqtt.port"),
-                    Math.max(100_000, config.getLong("vigil.mqtt.receive-maximum") * 10),
-                    new EmbeddedBroker.Tls(config.getInt("vigil.mqtt.tls-port"), tls.keyStore(), tls.trustStore(),
-                            tls.password(), config.get("vigil.mqtt.tls-client-auth")), brokerSecurity);
-        }
-        if (server && ledgerEnabled) {
-            LedgerSetup.Started started = LedgerSetup.connect(config, dataDir, devChainNeeded);
+        if (ledgerStart != null) {
+            LedgerSetup.Started started;
+            try {
+                started = ledgerStart.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
             devChain = started.devChain();
             ledger = started.connector();
         }
@@ -175,6 +173,35 @@ public final class VigilApp implements AutoCloseable {
 
         Banner.print(config, httpPort, tls, devTokens, server, broker != null, ledger, devChain != null);
         return this;
+    }
+
+    /** The database (with start-up provisioning), the verifier's self-test and the embedded broker, in that order. */
+    private void startStores(Path dataDir, boolean embeddedBroker, String mqttHost,
+            io.vigil.mqtt.ServiceCredentials mqttCredentials, DevTls.Material tls) {
+        String dbUrl = config.isSet("vigil.db.url") ? config.get("vigil.db.url") : Database.defaultUrl(dataDir);
+        dataSource = Database.open(dbUrl, config.get("vigil.db.user"), config.get("vigil.db.password"),
+                poolSize(dbUrl));
+        if (!config.isSet("vigil.db.url")) {
+            OwnerOnly.withFiles(dataDir.resolve("db")); // the H2 files: owner-only, like the rest of the data dir
+        }
+        io.vigil.crypto.Ed25519.selfTest(); // loads the verifier now (logs which), not on the first packet
+        // Start-up work comes before anything consumes or answers: a device in VIGIL_DEVICES_FILE is known before
+        // the first packet is read and before /health says up (one transaction, one batched insert).
+        if (config.isSet("vigil.devices.file")) {
+            long began = System.currentTimeMillis();
+            int created = DevicesFile.provision(Path.of(config.get("vigil.devices.file")),
+                    new io.vigil.processors.DeviceRegistry(dataSource));
+            LOG.info("provisioned {} new devices from {} in {} ms", created, config.get("vigil.devices.file"),
+                    System.currentTimeMillis() - began);
+        }
+        if (embeddedBroker) {
+            brokerSecurity = new io.vigil.mqtt.BrokerSecurity(mqttCredentials, config.get("vigil.mqtt.topic"),
+                    config.get("vigil.command.topic-prefix"));
+            broker = EmbeddedBroker.start(dataDir.resolve("broker"), mqttHost, config.getInt("vigil.mqtt.port"),
+                    Math.max(100_000, config.getLong("vigil.mqtt.receive-maximum") * 10),
+                    new EmbeddedBroker.Tls(config.getInt("vigil.mqtt.tls-port"), tls.keyStore(), tls.trustStore(),
+                            tls.password(), config.get("vigil.mqtt.tls-client-auth")), brokerSecurity);
+        }
     }
 
     /**
