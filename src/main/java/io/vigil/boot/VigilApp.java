@@ -184,7 +184,11 @@ public final class VigilApp implements AutoCloseable {
         if (!config.isSet("vigil.db.url")) {
             OwnerOnly.withFiles(dataDir.resolve("db")); // the H2 files: owner-only, like the rest of the data dir
         }
-        io.vigil.crypto.Ed25519.selfTest(); // loads the verifier now (logs which), not on the first packet
+        try {
+            io.vigil.crypto.Ed25519.selfTest(); // loads the verifier now (logs which), not on the first packet
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
         // Start-up work comes before anything consumes or answers: a device in VIGIL_DEVICES_FILE is known before
         // the first packet is read and before /health says up (one transaction, one batched insert).
         if (config.isSet("vigil.devices.file")) {
