@@ -34,7 +34,8 @@ public class GroupCommit implements AggregationStrategy {
     }
 
     private static boolean isMqttAck(Synchronization synchronization) {
-        return synchronization.getClass().getName().startsWith("org.apache.camel.component.paho.mqtt5.");
+        return synchronization instanceof BrokerIngest.BrokerAck
+                || synchronization.getClass().getName().startsWith("org.apache.camel.component.paho.mqtt5.");
     }
 
     @Override

@@ -49,6 +49,7 @@ public class ReplayGuard {
     private final DataSource dataSource;
     private final int window;
     private final BatchJournal journal;
+    private volatile boolean failing;
 
     public ReplayGuard(DataSource dataSource, int window, String gatewayId, int batchSize, long batchTimeoutMs) {
         if (batchSize < 1) {
@@ -65,9 +66,24 @@ public class ReplayGuard {
      */
     public synchronized GroupOutcome commit(List<Pending> group, long now) {
         BatchJournal.Sealing[] sealing = new BatchJournal.Sealing[1];
-        GroupOutcome outcome = Tx.inTransaction(dataSource, c -> commit(c, group, sealing));
+        GroupOutcome outcome;
+        try {
+            outcome = Tx.inTransaction(dataSource, c -> commit(c, group, sealing));
+        } catch (RuntimeException e) {
+            failing = true;
+            throw e;
+        }
+        failing = false;
         journal.apply(sealing[0]);
         return outcome;
+    }
+
+    /**
+     * Whether the last group commit went through (false from a failed one until one succeeds): the embedded broker
+     * hands packets over in process only then, and otherwise queues them for the gateway's session.
+     */
+    public boolean committing() {
+        return !failing;
     }
 
     /** Seals the journal when its oldest packet has waited the batch timeout (the batch-timeout timer). */

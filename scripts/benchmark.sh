@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 broker=${1:-embedded}; messages=${2:-30000}; rate=${3:-0}
 jar=${VIGIL_JAR:-target/vigil.jar}   # VIGIL_JAR=other.jar measures another build (A/B in one session)
+java_bin=${VIGIL_JAVA:-java}          # VIGIL_JAVA=/path/to/bin/java runs the server on another JVM (the load generator keeps `java`)
 [ -f "$jar" ] || mvn -q -B -DskipTests package
 work=$(mktemp -d /tmp/vigil-bench-XXXXXX)
 free_port() {
@@ -32,11 +33,13 @@ if [ "$broker" = mosquitto ]; then
 else
   export VIGIL_MQTT_PORT=$mqtt
 fi
-java ${VIGIL_JAVA_OPTS:--Xmx2g} -jar "$jar" run > "$work/vigil.log" 2>&1 & pids+=($!)
+# The server's JVM options as ./vigil run picks them (C1 only on 2 CPUs or fewer), unless VIGIL_JAVA_OPTS is set.
+default_opts="-Xmx2g"; [ "$(nproc)" -le 2 ] && default_opts="$default_opts -XX:TieredStopAtLevel=1"
+"$java_bin" ${VIGIL_JAVA_OPTS:-$default_opts} -jar "$jar" run > "$work/vigil.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 240); do
   curl -s -o /dev/null --cacert "$work/data/tls/ca.pem" "https://localhost:$http/health" 2>/dev/null && break; sleep 0.5
 done
-echo "broker=$broker messages=$messages rate=${rate:-0} cores=$(nproc)"
+echo "broker=$broker messages=$messages rate=${rate:-0} cores=$(nproc) server JVM: ${VIGIL_JAVA_OPTS:-$default_opts}"
 java -jar target/vigil.jar loadgen --api "https://localhost:$http" --cacert "$work/data/tls/ca.pem" \
   --admin-token bench-admin --viewer-token bench-viewer --broker "tcp://127.0.0.1:$mqtt" \
   --devices 1000 --messages "$messages" --connections 8 --rate "$rate" --payloads-out "$work/payloads.txt" \

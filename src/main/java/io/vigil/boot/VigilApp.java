@@ -27,6 +27,7 @@ public final class VigilApp implements AutoCloseable {
     private Main main;
     private io.vigil.ledger.DevChain devChain;
     private io.vigil.mqtt.BrokerSecurity brokerSecurity;
+    private io.vigil.mqtt.BrokerHandOff handOff;
     private io.vigil.ledger.LedgerConnector ledger;
 
     public VigilApp(VigilConfig config) {
@@ -157,6 +158,13 @@ public final class VigilApp implements AutoCloseable {
             close();
             throw new StartupException("Camel did not start; see the log above");
         }
+        if (brokerSecurity != null && config.getBoolean("vigil.mqtt.handoff") && context.getRoute("embedded-ingest") != null) {
+            handOff = new io.vigil.mqtt.BrokerHandOff(new io.vigil.processors.BrokerIngest(context, "direct:embedded-ingest"),
+                    config.get("vigil.mqtt.topic"), context.getRegistry().lookupByNameAndType("replayGuard",
+                            io.vigil.processors.ReplayGuard.class)::committing, config.getLong("vigil.mqtt.handoff-stall-ms"),
+                    java.time.Duration.ofMillis(config.getLong("vigil.mqtt.handoff-timeout-ms")));
+            brokerSecurity.handOff(handOff);
+        }
         if (server) {
             org.apache.camel.ProducerTemplate events = context.createProducerTemplate();
             io.vigil.processors.EventStream stream =
@@ -250,6 +258,12 @@ public final class VigilApp implements AutoCloseable {
     public void close() {
         if (devChain != null) {
             devChain.stopping();
+        }
+        if (brokerSecurity != null) {
+            brokerSecurity.handOff(null); // later packets wait in the gateway's session
+        }
+        if (handOff != null) {
+            handOff.close();
         }
         if (main != null) {
             CamelContext context = main.getCamelContext();

@@ -9,6 +9,7 @@ import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
 import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
+import com.hivemq.extension.sdk.api.interceptor.puback.PubackOutboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
@@ -84,6 +85,8 @@ public final class BrokerSecurity implements ExtensionMain {
     private record Owner(String login, boolean persistent) {
     }
 
+    private volatile BrokerHandOff handOff;
+
     public BrokerSecurity(ServiceCredentials credentials, String logsTopic, String commandPrefix) {
         this.credentials = credentials;
         this.logsTopic = logsTopic;
@@ -99,6 +102,14 @@ public final class BrokerSecurity implements ExtensionMain {
         this.sink = refusals;
     }
 
+    /**
+     * Takes device packets on {@code iot/logs} straight into the gateway ({@link BrokerHandOff}) once it is ready;
+     * null goes back to the broker's own delivery to the gateway's session.
+     */
+    public void handOff(BrokerHandOff handOff) {
+        this.handOff = handOff;
+    }
+
     /** Refused CONNECTs not recorded because the recorder's queue was full (a flood). */
     public long refusalsDropped() {
         return refusalsDropped.get();
@@ -111,10 +122,28 @@ public final class BrokerSecurity implements ExtensionMain {
         PublishInboundInterceptor stamp = (in, out) -> {
             var properties = out.getPublishPacket().getUserProperties();
             properties.removeName(SENDER_PROPERTY);
-            in.getConnectionInformation().getConnectionAttributeStore().getAsString(DEVICE_ATTRIBUTE)
-                    .ifPresent(device -> properties.addUserProperty(SENDER_PROPERTY, device));
+            Optional<String> device =
+                    in.getConnectionInformation().getConnectionAttributeStore().getAsString(DEVICE_ATTRIBUTE);
+            device.ifPresent(d -> properties.addUserProperty(SENDER_PROPERTY, d));
+            BrokerHandOff handOff = this.handOff;
+            if (handOff != null && logsTopic.equals(in.getPublishPacket().getTopic())) {
+                handOff.take(in, out, device.orElse(null), device.isPresent());
+            }
         };
-        Services.initializerRegistry().setClientInitializer((in, client) -> client.addPublishInboundInterceptor(stamp));
+        PubackOutboundInterceptor heldAcks = (in, out) -> {
+            BrokerHandOff handOff = this.handOff;
+            if (handOff != null) {
+                handOff.onOutboundPuback(in, out);
+            }
+        };
+        Services.initializerRegistry().setClientInitializer((in, client) -> {
+            client.addPublishInboundInterceptor(stamp);
+            if (in.getConnectionInformation().getConnectionAttributeStore().getAsString(DEVICE_ATTRIBUTE).isEmpty()) {
+                // Vigil's own publishers (many devices on one connection): their PUBACKs are held, not their
+                // PUBLISHes. A device's own connection keeps the broker's PUBACK untouched (BrokerHandOff).
+                client.addPubackOutboundInterceptor(heldAcks);
+            }
+        });
         ClientLifecycleEventListener lifecycle = new ClientLifecycleEventListener() {
             @Override
             public void onMqttConnectionStart(ConnectionStartInput in) {

@@ -55,8 +55,12 @@ class DatabaseOutageIT {
             assertThat(health.get("parts").get("database").get("error").asText()).startsWith("cannot write");
 
             long later = System.currentTimeMillis() + 1000; // ten a second, within the device's rate
-            for (int i = 10; i < 40; i++) {
-                devices.publish(SignedPackets.signed(device, i, later + (i - 10) * 100L, 21));
+            // Half through the fleet's login, half through the device's own (the embedded broker holds a PUBACK for
+            // the one and a PUBLISH for the other until the commit, and gives both to its queue in an outage).
+            try (Devices own = new Devices(app.mqttUrl(), "iot/logs", null, Devices.deviceLogin(device))) {
+                for (int i = 10; i < 40; i++) {
+                    (i % 2 == 0 ? devices : own).publish(SignedPackets.signed(device, i, later + (i - 10) * 100L, 21));
+                }
             }
             // Nothing can be stored while the disk is full (the API may not even read: -1), nor is anything given up.
             await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))

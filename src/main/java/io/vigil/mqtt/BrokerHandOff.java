@@ -1,0 +1,213 @@
+package io.vigil.mqtt;
+
+import com.hivemq.extension.sdk.api.async.Async;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
+import com.hivemq.extension.sdk.api.interceptor.puback.PubackOutboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.puback.parameter.PubackOutboundInput;
+import com.hivemq.extension.sdk.api.interceptor.puback.parameter.PubackOutboundOutput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
+import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The embedded broker hands device packets to the gateway in the same process (issue 15), instead of queueing them
+ * on disk for the gateway's MQTT session and delivering them again over a socket (which capped the embedded broker
+ * near 660 msg/s here).
+ *
+ * <p>The publish interceptor takes a packet on {@code iot/logs} into the gateway and keeps the broker from delivering
+ * it to any subscriber. For QoS 1 the PUBACK waits until the gateway's group commit holds the packet, or its security
+ * event: a PUBACK then means "durable in Vigil", more than the broker's own queue gave. On a device's own connection
+ * the PUBLISH is held (the broker's PUBACK, a refusal's included, stays exactly its own); on a Vigil publisher
+ * carrying many devices the PUBACK is held instead, so that connection's later packets flow meanwhile (the broker
+ * handles one held PUBLISH per client at a time).
+ *
+ * <p>While the gateway cannot commit (its database gone: {@code open} says no, or a packet waited longer than the
+ * stall time in the last five stall times), new packets take the broker's own way, queued durably for the gateway's
+ * session as before the hand-off, and a packet held longer than the stall time is given over to that queue too; the
+ * device gets its PUBACK from the queue and is never kept waiting on an outage.
+ * The gateway may then meet such a packet twice, and the replay window counts the second as a transport duplicate.
+ * If the gateway fails a packet outright, the client is disconnected before its PUBACK can leave, and publishes it
+ * again when it reconnects (MQTT 5 §4.4).
+ */
+public final class BrokerHandOff implements PubackOutboundInterceptor {
+
+    /** The gateway side (a Camel route): takes one packet and later calls exactly one of the two outcomes. */
+    public interface Ingest {
+        void take(byte[] payload, String device, Outcome outcome);
+    }
+
+    /** What became of a handed-over packet. */
+    public interface Outcome {
+        /** Committed (stored for forwarding, or recorded as a security event): the PUBACK may go. */
+        void committed();
+
+        /** Not committed: no PUBACK, the device will publish it again. */
+        void failed();
+    }
+
+    private enum Result { COMMITTED, FAILED, QUEUED }
+
+    /** A QoS 1 packet waiting for its commit: the result, and whether and when its PUBACK may go. */
+    private record Held(CompletableFuture<Result> result, CompletableFuture<Boolean> ackable, long since) {
+    }
+
+    private static final Outcome NONE = new Outcome() {
+        @Override
+        public void committed() {
+        }
+
+        @Override
+        public void failed() {
+        }
+    };
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokerHandOff.class);
+    private final Ingest ingest;
+    private final String topic;
+    private final BooleanSupplier open;
+    private final long stallMs;
+    private final Duration timeout;
+    /** Every packet waiting for its commit, by a number of our own; those whose PUBACK is held, by client and packet id. */
+    private final ConcurrentHashMap<Long, Held> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Held> heldAcks = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong queued = new AtomicLong();
+    private volatile long lastStall;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vigil-mqtt-handoff");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param open whether the gateway commits (else packets take the broker's queue)
+     * @param stallMs how long a packet may wait for its commit before it is given over to the broker's queue
+     * @param timeout the broker's limit on a held PUBLISH or PUBACK (past it: failure PUBACK, or the PUBACK goes)
+     */
+    public BrokerHandOff(Ingest ingest, String topic, BooleanSupplier open, long stallMs, Duration timeout) {
+        this.ingest = ingest;
+        this.topic = topic;
+        this.open = open;
+        this.stallMs = stallMs;
+        this.timeout = timeout;
+        sweeper.scheduleWithFixedDelay(this::sweep, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** Packets given over to the broker's queue because the gateway could not commit them in time. */
+    public long queued() {
+        return queued.get();
+    }
+
+    public void close() {
+        sweeper.shutdownNow();
+    }
+
+    /**
+     * Takes a device packet into the gateway (from the publish interceptor), unless the gateway cannot commit now:
+     * then the broker delivers it to the gateway's session as usual. {@code ownConnection}: the device's own login.
+     */
+    void take(PublishInboundInput in, PublishInboundOutput out, String device, boolean ownConnection) {
+        if (!open.getAsBoolean() || System.currentTimeMillis() - lastStall < 5 * stallMs) {
+            return; // the gateway is not committing: the broker's queue takes the packet, and its PUBACK
+        }
+        ByteBuffer buffer = in.getPublishPacket().getPayload().orElse(ByteBuffer.allocate(0)).duplicate();
+        byte[] payload = new byte[buffer.remaining()];
+        buffer.get(payload);
+        if (in.getPublishPacket().getQos() == Qos.AT_MOST_ONCE) {
+            out.preventPublishDelivery();
+            ingest.take(payload, device, NONE); // nothing to acknowledge
+            return;
+        }
+        String clientId = in.getClientInformation().getClientId();
+        Held held = new Held(new CompletableFuture<>(), new CompletableFuture<>(), System.currentTimeMillis());
+        long id = ids.incrementAndGet();
+        waiting.put(id, held);
+        held.result().whenComplete((result, e) -> waiting.remove(id));
+        if (ownConnection) {
+            Async<PublishInboundOutput> async = out.async(timeout, TimeoutFallback.FAILURE,
+                    AckReasonCode.UNSPECIFIED_ERROR, "not committed in time; publish again");
+            held.result().whenComplete((result, e) -> {
+                if (result != Result.QUEUED) {
+                    async.getOutput().preventPublishDelivery(AckReasonCode.SUCCESS);
+                } // QUEUED: the broker delivers it to the gateway's session, then sends its PUBACK
+                release(clientId, result != Result.FAILED, async::resume);
+            });
+        } else {
+            out.preventPublishDelivery(AckReasonCode.SUCCESS);
+            heldAcks.put(key(clientId, in.getPublishPacket().getPacketId()), held);
+            held.result().whenComplete((result, e) -> {
+                if (result == Result.QUEUED) {
+                    try {
+                        Services.publishService().publish(Builders.publish().topic(topic).qos(Qos.AT_LEAST_ONCE)
+                                .payload(ByteBuffer.wrap(payload)).build())
+                                .whenComplete((r, error) -> held.ackable().complete(error == null));
+                    } catch (RuntimeException error) {
+                        LOG.warn("cannot queue a packet the gateway did not commit in time: {}", error.toString());
+                        held.ackable().complete(false);
+                    }
+                } else {
+                    held.ackable().complete(result == Result.COMMITTED);
+                }
+            });
+        }
+        ingest.take(payload, device, new Outcome() {
+            @Override
+            public void committed() {
+                held.result().complete(Result.COMMITTED);
+            }
+
+            @Override
+            public void failed() {
+                held.result().complete(Result.FAILED);
+            }
+        });
+    }
+
+    @Override
+    public void onOutboundPuback(PubackOutboundInput in, PubackOutboundOutput out) {
+        String clientId = in.getClientInformation().getClientId();
+        Held held = heldAcks.remove(key(clientId, in.getPubackPacket().getPacketIdentifier()));
+        if (held == null || Boolean.TRUE.equals(held.ackable().getNow(null))) {
+            return; // not ours, or already committed
+        }
+        Async<PubackOutboundOutput> async = out.async(timeout);
+        held.ackable().whenComplete((ok, error) -> release(clientId, Boolean.TRUE.equals(ok), async::resume));
+    }
+
+    /** Gives packets the gateway is not committing (closed, or stalled past the stall time) to the broker's queue. */
+    private void sweep() {
+        long stalledBefore = open.getAsBoolean() ? System.currentTimeMillis() - stallMs : Long.MAX_VALUE;
+        for (Held held : waiting.values()) {
+            if (held.since() < stalledBefore && held.result().complete(Result.QUEUED)) {
+                queued.incrementAndGet();
+                lastStall = System.currentTimeMillis(); // and the next packets go the broker's way for a while
+            }
+        }
+    }
+
+    /** Lets the PUBACK go; for a packet that was not committed, only after its connection is closed. */
+    private static void release(String clientId, boolean ok, Runnable resume) {
+        if (ok) {
+            resume.run();
+        } else {
+            // Close the connection first, so the PUBACK cannot leave: the device keeps the packet and resends it.
+            Services.clientService().disconnectClient(clientId).whenComplete((r, e) -> resume.run());
+        }
+    }
+
+    private static String key(String clientId, int packetId) {
+        return packetId + "\u0000" + clientId;
+    }
+}
