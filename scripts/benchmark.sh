@@ -5,7 +5,7 @@
 #   scripts/benchmark.sh mosquitto [messages] [rate]   a Mosquitto of its own (no queue or in-flight limits)
 # rate 0 = publish as fast as the broker accepts (saturation); a rate below saturation measures latency.
 # On Mosquitto at saturation it then runs raw pub/sub of the same payloads on the same broker and prints the ratio.
-# KEEP_LOG=file keeps Vigil's log of the run.
+# KEEP_LOG=file keeps Vigil's log of the run; VIGIL_BENCH_DEVICES=10000 publishes as that many devices (1,000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 broker=${1:-embedded}; messages=${2:-30000}; rate=${3:-0}
@@ -42,7 +42,7 @@ done
 echo "broker=$broker messages=$messages rate=${rate:-0} cores=$(nproc) server JVM: ${VIGIL_JAVA_OPTS:-$default_opts}"
 java -jar target/vigil.jar loadgen --api "https://localhost:$http" --cacert "$work/data/tls/ca.pem" \
   --admin-token bench-admin --viewer-token bench-viewer --broker "tcp://127.0.0.1:$mqtt" \
-  --devices 1000 --messages "$messages" --connections 8 --rate "$rate" --payloads-out "$work/payloads.txt" \
+  --devices "${VIGIL_BENCH_DEVICES:-1000}" --messages "$messages" --connections 8 --rate "$rate" --payloads-out "$work/payloads.txt" \
   --data-dir "$work/data" \
   | tee "$work/loadgen.txt"
 # Raw broker pub/sub of the very same payloads, same broker, same number of QoS 1 connections, right after: the
