@@ -135,7 +135,7 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
         long id = ids.incrementAndGet();
         waiting.put(id, held);
         held.result().whenComplete((result, e) -> waiting.remove(id));
-        if (ownConnection) {
+        if (ownConnection || in.getPublishPacket().getQos() == Qos.EXACTLY_ONCE) { // QoS 2 answers with PUBREC
             Async<PublishInboundOutput> async = out.async(timeout, TimeoutFallback.FAILURE,
                     AckReasonCode.UNSPECIFIED_ERROR, "not committed in time; publish again");
             held.result().whenComplete((result, e) -> {
@@ -186,13 +186,18 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
         held.ackable().whenComplete((ok, error) -> release(clientId, Boolean.TRUE.equals(ok), async::resume));
     }
 
-    /** Gives packets the gateway is not committing (closed, or stalled past the stall time) to the broker's queue. */
+    /**
+     * Gives packets the gateway is not committing (closed, or stalled past the stall time) to the broker's queue, and
+     * forgets held PUBACKs the broker never wrote (the client gone first) after a minute.
+     */
     private void sweep() {
-        long stalledBefore = open.getAsBoolean() ? System.currentTimeMillis() - stallMs : Long.MAX_VALUE;
+        long now = System.currentTimeMillis();
+        heldAcks.values().removeIf(held -> held.result().isDone() && held.since() < now - 60_000);
+        long stalledBefore = open.getAsBoolean() ? now - stallMs : Long.MAX_VALUE;
         for (Held held : waiting.values()) {
             if (held.since() < stalledBefore && held.result().complete(Result.QUEUED)) {
                 queued.incrementAndGet();
-                lastStall = System.currentTimeMillis(); // and the next packets go the broker's way for a while
+                lastStall = now; // and the next packets go the broker's way for a while
             }
         }
     }
