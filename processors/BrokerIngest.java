@@ -38,10 +38,6 @@ public class BrokerIngest implements BrokerHandOff.Ingest {
         });
     }
 
-    public void stop() {
-        producer.stop();
-    }
-
     /** The PUBACK of a handed-over packet: sent when its exchange (the group's, after the commit) completes. */
     public record BrokerAck(BrokerHandOff.Outcome outcome) implements Synchronization {
         @Override

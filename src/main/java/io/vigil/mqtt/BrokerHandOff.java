@@ -85,6 +85,7 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
     private volatile long lastStall;
+    private long lastWarning;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vigil-mqtt-handoff");
         t.setDaemon(true);
@@ -103,6 +104,8 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
         this.stallMs = stallMs;
         this.timeout = timeout;
         sweeper.scheduleWithFixedDelay(this::sweep, 100, 100, TimeUnit.MILLISECONDS);
+        LOG.info("embedded broker: device packets on {} go to the gateway in process; each PUBACK follows the commit"
+                + " that holds its packet (VIGIL_MQTT_HANDOFF=false: the broker's queue instead)", topic);
     }
 
     /** Packets given over to the broker's queue because the gateway could not commit them in time. */
@@ -199,6 +202,11 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
                 queued.incrementAndGet();
                 lastStall = now; // and the next packets go the broker's way for a while
             }
+        }
+        if (lastStall == now && now - lastWarning > 30_000) {
+            lastWarning = now;
+            LOG.warn("the gateway is not committing (database away?): {} packets so far went to the broker's queue for"
+                    + " the gateway's session after waiting {} ms, and got their PUBACK from there", queued.get(), stallMs);
         }
     }
 

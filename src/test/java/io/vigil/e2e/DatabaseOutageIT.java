@@ -62,6 +62,10 @@ class DatabaseOutageIT {
                     (i % 2 == 0 ? devices : own).publish(SignedPackets.signed(device, i, later + (i - 10) * 100L, 21));
                 }
             }
+            // The embedded broker took them into its queue for the gateway's session, and says so.
+            assertThat(Files.readString(app.dataDir.resolve("vigil-1.log")))
+                    .contains("embedded broker: device packets on iot/logs go to the gateway in process")
+                    .contains("went to the broker's queue for the gateway's session");
             // Nothing can be stored while the disk is full (the API may not even read: -1), nor is anything given up.
             await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
                     .until(() -> List.of(10L, -1L).contains(storedOrUnknown(api)));
