@@ -52,9 +52,18 @@ final class BatchJournal {
         return journalled > 0 && now - oldestJournalled >= batchTimeoutMs;
     }
 
-    /** Seals {@code accepted} with the journal when together they make a batch, else journals them. */
-    Sealing place(Connection c, List<ReplayGuard.Pending> accepted) throws SQLException {
-        return journalled + accepted.size() >= batchSize ? sealAll(c, accepted) : journal(c, accepted);
+    /**
+     * Seals {@code accepted} with the journal when together they make a batch, or when the oldest of them has waited
+     * the batch timeout (under load the group commit seals on time itself, between the timer's checks); else
+     * journals them.
+     */
+    Sealing place(Connection c, List<ReplayGuard.Pending> accepted, long now) throws SQLException {
+        long oldest = journalled > 0 ? oldestJournalled : Long.MAX_VALUE;
+        for (ReplayGuard.Pending p : accepted) {
+            oldest = Math.min(oldest, p.receivedAt());
+        }
+        boolean due = oldest != Long.MAX_VALUE && now - oldest >= batchTimeoutMs;
+        return journalled + accepted.size() >= batchSize || due ? sealAll(c, accepted) : journal(c, accepted);
     }
 
     void apply(Sealing sealing) {

@@ -123,25 +123,33 @@ public class MlEnricher {
         }
     }
 
-    /** Saves the contexts and forests changed since the last save (the {@code ml-state} timer). */
-    public int save(long now) {
+    /**
+     * Saves the contexts and forests changed since their last save whose turn came (the {@code ml-state} timer): each
+     * device about once per {@code periodMs}, the fleet spread over that period.
+     */
+    public int save(long now, long periodMs) {
         if (!enabled()) {
             return 0;
         }
         Map<String, String> ctx = new HashMap<>();
-        Map<String, byte[]> forests;
-        synchronized (scorer) {
-            forests = streaming.changed();
-            for (String id : forests.keySet()) {
+        Map<String, byte[]> forests = new HashMap<>();
+        for (String id : streaming.takeDue(now, periodMs)) {
+            // One device at a time under the scorer's lock (its context and forest from the same moment); the slow
+            // part, serializing and compressing the forest, outside it, so scoring goes on meanwhile.
+            com.amazon.randomcutforest.parkservices.state.ThresholdedRandomCutForestState state;
+            synchronized (scorer) {
                 Features.DeviceContext c = scorer.context(id);
-                if (c != null) {
-                    try {
-                        ctx.put(id, JSON.writeValueAsString(c));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
+                state = streaming.snapshot(id);
+                if (c == null || state == null) {
+                    continue;
+                }
+                try {
+                    ctx.put(id, JSON.writeValueAsString(c));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
+            forests.put(id, StreamingModels.gzip(state));
         }
         if (ctx.isEmpty()) {
             return 0;

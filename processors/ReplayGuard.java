@@ -62,13 +62,14 @@ public class ReplayGuard {
 
     /**
      * Commits one group in one transaction: windows advanced, and the new packets either sealed into batches (when
-     * they and the journal make at least a batch) or journalled until they do or the batch timeout passes.
+     * they and the journal make at least a batch, or the oldest of them has waited the batch timeout by {@code now})
+     * or journalled until they do.
      */
     public synchronized GroupOutcome commit(List<Pending> group, long now) {
         BatchJournal.Sealing[] sealing = new BatchJournal.Sealing[1];
         GroupOutcome outcome;
         try {
-            outcome = Tx.inTransaction(dataSource, c -> commit(c, group, sealing));
+            outcome = Tx.inTransaction(dataSource, c -> commit(c, group, now, sealing));
         } catch (RuntimeException e) {
             failing = true;
             throw e;
@@ -109,7 +110,8 @@ public class ReplayGuard {
         return outcome.accepted() == 1 ? AdmitVerdict.ACCEPTED : AdmitVerdict.DUPLICATE;
     }
 
-    private GroupOutcome commit(Connection c, List<Pending> group, BatchJournal.Sealing[] sealing) throws SQLException {
+    private GroupOutcome commit(Connection c, List<Pending> group, long now, BatchJournal.Sealing[] sealing)
+            throws SQLException {
         Map<String, Long> high = lockWindows(c, group);
         Map<String, Long> highBefore = new HashMap<>(high);
         Map<String, String> acceptedHere = new HashMap<>();
@@ -183,7 +185,7 @@ public class ReplayGuard {
             advance.executeBatch();
             prune.executeBatch();
         }
-        sealing[0] = journal.place(c, accepted);
+        sealing[0] = journal.place(c, accepted, now);
         return new GroupOutcome(accepted.size(), duplicates, rejected, sealing[0].batches());
     }
 

@@ -6,6 +6,9 @@
 # rate 0 = publish as fast as the broker accepts (saturation); a rate below saturation measures latency.
 # On Mosquitto at saturation it then runs raw pub/sub of the same payloads on the same broker and prints the ratio.
 # KEEP_LOG=file keeps Vigil's log of the run; VIGIL_BENCH_DEVICES=10000 publishes as that many devices (1,000).
+# VIGIL_BENCH_PER_DEVICE=1 (embedded only) publishes on one connection per device, each logged in as its device,
+# through scripts/mqtt-pub.c (libmosquitto, one thread; built here with gcc, else Paho in the load generator);
+# VIGIL_BENCH_TIMELINE=1 prints latency by the second of publishing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 broker=${1:-embedded}; messages=${2:-30000}; rate=${3:-0}
@@ -39,10 +42,21 @@ default_opts="-Xmx2g"; [ "$(nproc)" -le 2 ] && default_opts="$default_opts -XX:T
 for _ in $(seq 1 240); do
   curl -s -o /dev/null --cacert "$work/data/tls/ca.pem" "https://localhost:$http/health" 2>/dev/null && break; sleep 0.5
 done
+publisher_args() {
+  if [ -z "${VIGIL_BENCH_PER_DEVICE:-}" ]; then echo --connections 8; return; fi
+  if command -v gcc > /dev/null && ls /usr/lib/*/libmosquitto.so.1 > /dev/null 2>&1 \
+     && gcc -O2 -o "$work/mqtt-pub" scripts/mqtt-pub.c -l:libmosquitto.so.1 2> "$work/gcc.log"; then
+    echo --publisher "$work/mqtt-pub"
+  else
+    echo --per-device
+  fi
+}
 echo "broker=$broker messages=$messages rate=${rate:-0} cores=$(nproc) server JVM: ${VIGIL_JAVA_OPTS:-$default_opts}"
 java -jar target/vigil.jar loadgen --api "https://localhost:$http" --cacert "$work/data/tls/ca.pem" \
   --admin-token bench-admin --viewer-token bench-viewer --broker "tcp://127.0.0.1:$mqtt" \
-  --devices "${VIGIL_BENCH_DEVICES:-1000}" --messages "$messages" --connections 8 --rate "$rate" --payloads-out "$work/payloads.txt" \
+  --devices "${VIGIL_BENCH_DEVICES:-1000}" --messages "$messages" --rate "$rate" --payloads-out "$work/payloads.txt" \
+  $(publisher_args) \
+  $([ -n "${VIGIL_BENCH_TIMELINE:-}" ] && echo --timeline) \
   --data-dir "$work/data" \
   | tee "$work/loadgen.txt"
 # Raw broker pub/sub of the very same payloads, same broker, same number of QoS 1 connections, right after: the

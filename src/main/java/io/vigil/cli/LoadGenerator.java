@@ -6,6 +6,8 @@ import io.vigil.sim.SimDevice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.crypto.CanonicalJson;
+import io.vigil.crypto.Ed25519;
+import io.vigil.crypto.MqttCredential;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +43,11 @@ public final class LoadGenerator {
     private static final String USAGE = """
             usage: vigil loadgen --api https://localhost:8080 --cacert data/tls/ca.pem --admin-token T --viewer-token T
                                  [--broker tcp://127.0.0.1:1883] [--devices 1000] [--messages 50000]
-                                 [--connections 4] [--inflight 2000] [--rate 0] [--timeout-s 300] [--data-dir data]
+                                 [--connections 4 | --per-device] [--inflight 2000] [--rate 0] [--timeout-s 300]
+                                 [--data-dir data] [--timeline]
+              --per-device  one connection per device, logged in as the device (PROTOCOL v1.1 §1a), not --connections
+              --publisher P  publish with P, the libmosquitto program of scripts/mqtt-pub.c (one connection per device)
+              --timeline    also print latency by the second each packet was published in
               --data-dir D  publish as vigil:fleet with D/mqtt-credentials.properties (default ./data when it has one);
                             else VIGIL_MQTT_USERNAME / VIGIL_MQTT_PASSWORD from the environment
               --rate N   publish at N msg/s (0: as fast as the broker takes them); latency is meaningful below saturation
@@ -60,7 +66,6 @@ public final class LoadGenerator {
         String api = args.get("api", "") + "/api/v1";
         int deviceCount = (int) args.getLong("devices", 1000);
         int messages = (int) args.getLong("messages", 50_000);
-        int connections = (int) args.getLong("connections", 4);
         HttpClient http = HttpClient.newBuilder().sslContext(trusting(Path.of(args.get("cacert", "data/tls/ca.pem"))))
                 .connectTimeout(Duration.ofSeconds(10)).build();
         String admin = "Bearer " + args.get("admin-token", "");
@@ -104,7 +109,84 @@ public final class LoadGenerator {
         }
 
         long baseline = stored(http, api, viewer);
+        Map<String, Long> publishedAt = new ConcurrentHashMap<>(messages * 2);
+        long rate = args.getLong("rate", 0);
+        long publishStart = args.has("publisher")
+                ? publishWithLibmosquitto(args, devices, keys, payloads, rate, publishedAt)
+                : publishWithPaho(args, devices, prefix, keys, payloads, rate, publishedAt);
+        long publishEnd = System.currentTimeMillis();
+        System.out.printf("published %d packets in %.2f s (%.0f msg/s offered)%n", messages,
+                (publishEnd - publishStart) / 1e3, messages * 1000.0 / Math.max(1, publishEnd - publishStart));
+
+        long deadline = System.currentTimeMillis() + args.getLong("timeout-s", 300) * 1000;
+        long storedNow = baseline;
+        long lastProgress = System.currentTimeMillis();
+        while (storedNow - baseline < messages && System.currentTimeMillis() < deadline
+                && System.currentTimeMillis() - lastProgress < 30_000) {
+            Thread.sleep(200);
+            long s = stored(http, api, viewer);
+            if (s != storedNow) {
+                lastProgress = System.currentTimeMillis();
+            }
+            storedNow = s;
+        }
+        long doneAt = lastProgress;
+        long storedCount = storedNow - baseline;
+
+        List<Long> latencies = new ArrayList<>(messages);
+        List<Long> latencySent = new ArrayList<>(messages);
+        for (SimDevice device : devices) {
+            // Every stored log of the device, page by page (PROTOCOL v1.1 §6).
+            String cursor = null;
+            do {
+                HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(api + "/logs?device_id="
+                        + device.id() + "&limit=1000" + (cursor == null ? "" : "&cursor=" + cursor)))
+                        .header("Authorization", viewer).build(), HttpResponse.BodyHandlers.ofInputStream());
+                JsonNode page = CanonicalJson.STRICT.readTree(r.body());
+                for (JsonNode log : page.path("items")) {
+                    Long sent = publishedAt.get(log.get("device_id").asText() + "/" + log.get("sequence_no").asLong());
+                    if (sent != null) {
+                        latencies.add(log.get("stored_at").asLong() - sent);
+                        latencySent.add(sent);
+                    }
+                }
+                cursor = page.path("next_cursor").isTextual() ? page.get("next_cursor").asText() : null;
+            } while (cursor != null);
+        }
+        if (args.has("timeline")) {
+            // Latency by the second the packet was published in: where a tail comes from (start-up, a stall).
+            System.out.printf("latency by second of publishing, from %s:%n", java.time.Instant.ofEpochMilli(publishStart));
+            java.util.TreeMap<Long, List<Long>> bySecond = new java.util.TreeMap<>();
+            for (int i = 0; i < latencySent.size(); i++) {
+                bySecond.computeIfAbsent((latencySent.get(i) - publishStart) / 1000, k -> new ArrayList<>()).add(latencies.get(i));
+            }
+            bySecond.forEach((second, values) -> {
+                long[] v = values.stream().mapToLong(Long::longValue).sorted().toArray();
+                System.out.printf("  second %3d: %5d packets, p50 %5d ms, p99 %5d ms, max %5d ms%n", second, v.length,
+                        percentile(v, 50), percentile(v, 99), v[v.length - 1]);
+            });
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("stored %d of %d (%s)%n", storedCount, messages, storedCount == messages ? "none lost" : "MISSING "
+                + (messages - storedCount));
+        System.out.printf("end-to-end accepted throughput: %.0f msg/s (first publish to last stored, %.2f s)%n",
+                storedCount * 1000.0 / Math.max(1, doneAt - publishStart), (doneAt - publishStart) / 1e3);
+        if (sorted.length > 0) {
+            System.out.printf("publish->stored latency: p50 %d ms, p99 %d ms, max %d ms (%d samples)%n",
+                    percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1], sorted.length);
+        }
+        System.out.printf("server heap after the run: %.0f MiB used%n", heapUsedMiB(http, args.get("api", ""), viewer));
+        return storedCount == messages ? 0 : 1;
+    }
+
+    /** Publishes over Paho: --connections N sharing the fleet login, or --per-device. Returns when all are acked. */
+    private static long publishWithPaho(Args args, List<SimDevice> devices, String prefix, String[] keys,
+            byte[][] payloads, long rate, Map<String, Long> publishedAt) throws Exception {
+        int messages = payloads.length;
+        boolean perDevice = args.has("per-device");
+        int connections = perDevice ? devices.size() : (int) args.getLong("connections", 4);
         List<MqttAsyncClient> clients = new ArrayList<>();
+        List<IMqttToken> connecting = new ArrayList<>();
         int serverReceiveMaximum = 65535;
         MqttLogin login = MqttLogin.of(args.has("data-dir") ? args.get("data-dir", "data") : null);
         for (int c = 0; c < connections; c++) {
@@ -113,15 +195,25 @@ public final class LoadGenerator {
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(true);
             options.setReceiveMaximum(65535);
-            login.apply(options);
-            IMqttToken connected = client.connect(options);
-            connected.waitForCompletion(10_000);
+            if (perDevice) {
+                // The device's own login (PROTOCOL v1.1 §1a): its id and a credential signed with its key.
+                String id = devices.get(c).id();
+                new MqttLogin(id, MqttCredential.password(Ed25519.demoKey(id), id, System.currentTimeMillis()))
+                        .apply(options);
+            } else {
+                login.apply(options);
+            }
+            // All connects at once: Paho spends ~300 ms of sleeps in each one, which adds up at 1,000 devices.
+            connecting.add(client.connect(options));
+            clients.add(client);
+        }
+        for (IMqttToken connected : connecting) {
+            connected.waitForCompletion(60_000);
             Integer granted = connected.getResponseProperties() == null ? null
                     : connected.getResponseProperties().getReceiveMaximum();
             if (granted != null) {
                 serverReceiveMaximum = Math.min(serverReceiveMaximum, granted);
             }
-            clients.add(client);
         }
         // In flight per connection: the requested share, but never more than the broker grants (Mosquitto: 20).
         int perConnection = Math.max(1, Math.min((int) args.getLong("inflight", 2000) / connections, serverReceiveMaximum));
@@ -129,7 +221,6 @@ public final class LoadGenerator {
         for (int c = 0; c < connections; c++) {
             windows[c] = new Semaphore(perConnection);
         }
-        Map<String, Long> publishedAt = new ConcurrentHashMap<>(messages * 2);
         java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
         MqttActionListener[] release = new MqttActionListener[connections];
         for (int c = 0; c < connections; c++) {
@@ -147,7 +238,6 @@ public final class LoadGenerator {
                 }
             };
         }
-        long rate = args.getLong("rate", 0);
         long publishStart = System.currentTimeMillis();
         long startNanos = System.nanoTime();
         for (int i = 0; i < messages; i++) {
@@ -167,58 +257,56 @@ public final class LoadGenerator {
         if (failures.get() > 0) {
             System.out.println("publish failures: " + failures.get());
         }
-        long publishEnd = System.currentTimeMillis();
-        System.out.printf("published %d packets in %.2f s (%.0f msg/s offered)%n", messages,
-                (publishEnd - publishStart) / 1e3, messages * 1000.0 / Math.max(1, publishEnd - publishStart));
-
-        long deadline = System.currentTimeMillis() + args.getLong("timeout-s", 300) * 1000;
-        long storedNow = baseline;
-        long lastProgress = System.currentTimeMillis();
-        while (storedNow - baseline < messages && System.currentTimeMillis() < deadline
-                && System.currentTimeMillis() - lastProgress < 30_000) {
-            Thread.sleep(200);
-            long s = stored(http, api, viewer);
-            if (s != storedNow) {
-                lastProgress = System.currentTimeMillis();
-            }
-            storedNow = s;
-        }
-        long doneAt = lastProgress;
-        long storedCount = storedNow - baseline;
+        List<IMqttToken> disconnecting = new ArrayList<>();
         for (MqttAsyncClient client : clients) {
-            client.disconnect().waitForCompletion(5000);
-            client.close();
+            disconnecting.add(client.disconnect());
         }
+        for (int c = 0; c < clients.size(); c++) {
+            disconnecting.get(c).waitForCompletion(5000);
+            clients.get(c).close();
+        }
+        return publishStart;
+    }
 
-        List<Long> latencies = new ArrayList<>(messages);
-        for (SimDevice device : devices) {
-            // Every stored log of the device, page by page (PROTOCOL v1.1 §6).
-            String cursor = null;
-            do {
-                HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(api + "/logs?device_id="
-                        + device.id() + "&limit=1000" + (cursor == null ? "" : "&cursor=" + cursor)))
-                        .header("Authorization", viewer).build(), HttpResponse.BodyHandlers.ofInputStream());
-                JsonNode page = CanonicalJson.STRICT.readTree(r.body());
-                for (JsonNode log : page.path("items")) {
-                    Long sent = publishedAt.get(log.get("device_id").asText() + "/" + log.get("sequence_no").asLong());
-                    if (sent != null) {
-                        latencies.add(log.get("stored_at").asLong() - sent);
-                    }
+    /**
+     * Publishes through {@code --publisher}, the libmosquitto program of scripts/mqtt-pub.c: one connection per device,
+     * each logged in as its device, one thread. Returns the first publish's wall-clock ms.
+     */
+    private static long publishWithLibmosquitto(Args args, List<SimDevice> devices, String[] keys, byte[][] payloads,
+            long rate, Map<String, Long> publishedAt) throws Exception {
+        URI broker = URI.create(args.get("broker", "tcp://127.0.0.1:1883"));
+        Path lines = Files.createTempFile("vigil-loadgen", ".txt");
+        Path sent = Files.createTempFile("vigil-loadgen", ".sent");
+        try {
+            long now = System.currentTimeMillis();
+            Map<String, String> passwords = new java.util.HashMap<>();
+            for (SimDevice device : devices) {
+                passwords.put(device.id(), MqttCredential.password(Ed25519.demoKey(device.id()), device.id(), now));
+            }
+            try (var out = Files.newBufferedWriter(lines)) {
+                for (int i = 0; i < payloads.length; i++) {
+                    String id = devices.get(i % devices.size()).id();
+                    out.write(id + "\t" + passwords.get(id) + "\t" + new String(payloads[i], StandardCharsets.UTF_8) + "\n");
                 }
-                cursor = page.path("next_cursor").isTextual() ? page.get("next_cursor").asText() : null;
-            } while (cursor != null);
+            }
+            Process p = new ProcessBuilder(args.get("publisher", ""), broker.getHost(), String.valueOf(broker.getPort()),
+                    String.valueOf(rate), sent.toString()).redirectInput(lines.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(args.get("publisher", "") + " failed (exit " + p.exitValue() + ")");
+            }
+            List<String> times = Files.readAllLines(sent);
+            long first = Long.MAX_VALUE;
+            for (int i = 0; i < keys.length; i++) {
+                long t = Long.parseLong(times.get(i).trim());
+                publishedAt.put(keys[i], t);
+                first = Math.min(first, t);
+            }
+            return first;
+        } finally {
+            Files.deleteIfExists(lines);
+            Files.deleteIfExists(sent);
         }
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("stored %d of %d (%s)%n", storedCount, messages, storedCount == messages ? "none lost" : "MISSING "
-                + (messages - storedCount));
-        System.out.printf("end-to-end accepted throughput: %.0f msg/s (first publish to last stored, %.2f s)%n",
-                storedCount * 1000.0 / Math.max(1, doneAt - publishStart), (doneAt - publishStart) / 1e3);
-        if (sorted.length > 0) {
-            System.out.printf("publish->stored latency: p50 %d ms, p99 %d ms, max %d ms (%d samples)%n",
-                    percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1], sorted.length);
-        }
-        System.out.printf("server heap after the run: %.0f MiB used%n", heapUsedMiB(http, args.get("api", ""), viewer));
-        return storedCount == messages ? 0 : 1;
     }
 
     /** Sum of jvm_memory_used_bytes{area="heap"} from the server's Prometheus endpoint. */

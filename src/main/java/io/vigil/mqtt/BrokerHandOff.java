@@ -33,10 +33,12 @@ import java.util.function.BooleanSupplier;
  * carrying many devices the PUBACK is held instead, so that connection's later packets flow meanwhile (the broker
  * handles one held PUBLISH per client at a time).
  *
- * <p>While the gateway cannot commit (its database gone: {@code open} says no, or a packet waited longer than the
- * stall time in the last five stall times), new packets take the broker's own way, queued durably for the gateway's
- * session as before the hand-off, and a packet held longer than the stall time is given over to that queue too; the
- * device gets its PUBACK from the queue and is never kept waiting on an outage.
+ * <p>While the gateway cannot commit (its database gone: {@code open} says no, or no packet was committed for the stall
+ * time while one waited: a hung disk), new packets take the broker's own way, queued durably for the gateway's session
+ * as before the hand-off, for five stall times, and a packet held longer than the stall time is given over to that
+ * queue too; the device gets its PUBACK from the queue and is never kept waiting on an outage. A gateway that is
+ * merely busy keeps committing and keeps its packets: the broker's queue is the slower way, and sending a backlog
+ * there made it grow (seconds of latency at 1,000 msg/s).
  * The gateway may then meet such a packet twice, and the replay window counts the second as a transport duplicate.
  * If the gateway fails a packet outright, the client is disconnected before its PUBACK can leave, and publishes it
  * again when it reconnects (MQTT 5 §4.4).
@@ -85,6 +87,8 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
     private volatile long lastStall;
+    /** When the gateway last settled a packet (committed or failed): a gateway that settles packets is not stalled. */
+    private volatile long lastProgress = System.currentTimeMillis();
     private long lastWarning;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vigil-mqtt-handoff");
@@ -168,11 +172,13 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
         ingest.take(payload, device, new Outcome() {
             @Override
             public void committed() {
+                lastProgress = System.currentTimeMillis();
                 held.result().complete(Result.COMMITTED);
             }
 
             @Override
             public void failed() {
+                lastProgress = System.currentTimeMillis();
                 held.result().complete(Result.FAILED);
             }
         });
@@ -190,13 +196,13 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
     }
 
     /**
-     * Gives packets the gateway is not committing (closed, or stalled past the stall time) to the broker's queue, and
+     * Gives packets the gateway is not committing (closed, or nothing settled for the stall time) to the broker's queue, and
      * forgets held PUBACKs the broker never wrote (the client gone first) after a minute.
      */
     private void sweep() {
         long now = System.currentTimeMillis();
         heldAcks.values().removeIf(held -> held.result().isDone() && held.since() < now - 60_000);
-        long stalledBefore = open.getAsBoolean() ? now - stallMs : Long.MAX_VALUE;
+        long stalledBefore = stalledBefore(open.getAsBoolean(), now, lastProgress, stallMs);
         for (Held held : waiting.values()) {
             if (held.since() < stalledBefore && held.result().complete(Result.QUEUED)) {
                 queued.incrementAndGet();
@@ -208,6 +214,18 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
             LOG.warn("the gateway is not committing (database away?): {} packets so far went to the broker's queue for"
                     + " the gateway's session after waiting {} ms, and got their PUBACK from there", queued.get(), stallMs);
         }
+    }
+
+    /**
+     * Packets that arrived before this time are given over to the broker's queue: all of them while the gateway is
+     * closed; those that waited the stall time when nothing was settled for the stall time; none while the gateway
+     * settles packets, however busy it is.
+     */
+    static long stalledBefore(boolean open, long now, long lastProgress, long stallMs) {
+        if (!open) {
+            return Long.MAX_VALUE;
+        }
+        return now - lastProgress > stallMs ? now - stallMs : Long.MIN_VALUE;
     }
 
     /** Lets the PUBACK go; for a packet that was not committed, only after its connection is closed. */

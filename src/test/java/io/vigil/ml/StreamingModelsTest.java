@@ -24,6 +24,30 @@ class StreamingModelsTest {
     }
 
     @Test
+    void a_fleets_saves_are_spread_over_the_period_each_device_once() {
+        StreamingModels models = new StreamingModels(1000, 5, 32, 1);
+        List<Scenarios.Row> rows = rows();
+        for (int d = 0; d < 300; d++) {
+            models.process("dev-" + d, rows.get(d).features(), d, null);
+        }
+        java.util.Set<String> saved = new java.util.HashSet<>();
+        int most = 0;
+        for (long now = 1_000; now <= 60_000; now += 1_000) { // a tick a second, a period of a minute
+            List<String> due = models.takeDue(now, 60_000);
+            most = Math.max(most, due.size());
+            for (String id : due) {
+                assertThat(saved.add(id)).as(id + " taken twice in one period").isTrue();
+            }
+        }
+        assertThat(saved).hasSize(300);
+        assertThat(most).as("the most saved at one tick (300 over 60 ticks)").isLessThanOrEqualTo(20);
+        assertThat(models.takeDue(61_000, 60_000)).as("nothing changed since").isEmpty();
+        models.process("dev-7", rows.get(7).features(), 400, null);
+        assertThat(models.takeDue(200_000, 60_000)).as("a period or more after the last call: every changed device")
+                .containsExactly("dev-7");
+    }
+
+    @Test
     void a_saved_forest_restored_grades_exactly_as_the_one_that_kept_running() {
         StreamingModels running = new StreamingModels(10, 20, 128, 1);
         List<Scenarios.Row> rows = rows();

@@ -154,6 +154,24 @@ class ReplayGuardTest {
                 .isEqualTo(0L);
     }
 
+    @Test
+    void a_group_whose_oldest_packet_waited_the_batch_timeout_is_sealed_by_the_commit_itself() {
+        guard = new ReplayGuard(db, 64, "gw-test", 100, 50);
+        var first = TestPackets.packet(DEVICE, 1, T, 20);
+        ReplayGuard.GroupOutcome early = guard.commit(java.util.List.of(new ReplayGuard.Pending(first,
+                first.canonicalJson(), T)), T + 10);
+        assertThat(early.batches()).as("10 ms old: journalled").isEmpty();
+        assertThat(guard.sealDue(T + 20).batches()).as("the timer's check: not due yet").isEmpty();
+        var second = TestPackets.packet(DEVICE, 2, T, 20);
+        ReplayGuard.GroupOutcome late = guard.commit(java.util.List.of(new ReplayGuard.Pending(second,
+                second.canonicalJson(), T + 50)), T + 55);
+        // The journalled packet has waited 55 ms: this commit seals it with the new one, no timer needed.
+        assertThat(late.batches()).hasSize(1);
+        assertThat(journalled()).isEqualTo(2);
+        assertThat(Tx.read(db, c -> Tx.rows(c, "select count(*) as n from gateway_pending")).get(0).get("n"))
+                .isEqualTo(0L);
+    }
+
     private static ReplayGuard.Pending pending(io.vigil.model.Packet packet) {
         return new ReplayGuard.Pending(packet, packet.canonicalJson(), T);
     }
