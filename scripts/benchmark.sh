@@ -28,7 +28,8 @@ pids=()
 cleanup() { [ -n "${KEEP_LOG:-}" ] && cp "$work/vigil.log" "$KEEP_LOG"; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 export VIGIL_DATA_DIR=$work/data VIGIL_HTTP_PORT=$http VIGIL_SIMULATOR_DEVICES=0 VIGIL_ADMIN_TOKEN=bench-admin \
-       VIGIL_VIEWER_TOKEN=bench-viewer VIGIL_GATEWAY_ID=gw-bench VIGIL_LEDGER_DEV_PORT=$chain
+       VIGIL_VIEWER_TOKEN=bench-viewer VIGIL_GATEWAY_ID=gw-bench VIGIL_LEDGER_DEV_PORT=$chain \
+       VIGIL_MQTT_TLS_PORT=0   # no TLS listener: its fixed 8883 made a run fail while the last one still held it
 if [ "$broker" = mosquitto ]; then
   printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nmax_inflight_messages 0\n' "$mqtt" > "$work/mosquitto.conf"
   mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & pids+=($!)
