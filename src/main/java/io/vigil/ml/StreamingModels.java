@@ -135,13 +135,14 @@ public final class StreamingModels {
      * A call {@code periodMs} or more after the last one takes every changed device.
      */
     public synchronized List<String> takeDue(long now, long periodMs) {
-        boolean all = now - lastTake >= periodMs;
-        long from = Math.floorMod(lastTake, periodMs);
-        long to = Math.floorMod(now, periodMs);
+        long period = Math.max(1, periodMs); // 0: every changed device at every tick
+        boolean all = now - lastTake >= period;
+        long from = Math.floorMod(lastTake, period);
+        long to = Math.floorMod(now, period);
         List<String> due = new ArrayList<>();
         for (java.util.Iterator<String> it = dirty.iterator(); it.hasNext();) {
             String id = it.next();
-            long moment = Math.floorMod(id.hashCode() * 0x9E3779B97F4A7C15L, periodMs);
+            long moment = Math.floorMod(id.hashCode() * 0x9E3779B97F4A7C15L, period);
             boolean come = from <= to ? moment > from && moment <= to : moment > from || moment <= to;
             if (all || come) {
                 due.add(id);
