@@ -1,6 +1,7 @@
 package io.vigil.processors;
 
 import io.vigil.mqtt.BrokerHandOff;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -14,6 +15,13 @@ import org.apache.camel.spi.Synchronization;
  * takes camel-paho-mqtt5's, and it runs after the commit.
  */
 public class BrokerIngest implements BrokerHandOff.Ingest {
+
+    /**
+     * Exchange variable: whether this exchange records its packet's outcome (a {@code BooleanSupplier}). False once the
+     * broker's queue took the packet over (a stalled database), so a refused packet becomes one security event, not one
+     * on each way in.
+     */
+    public static final String SETTLES_HERE = "settlesHere";
 
     private final Endpoint endpoint;
     private final AsyncProducer producer;
@@ -33,9 +41,19 @@ public class BrokerIngest implements BrokerHandOff.Ingest {
         Exchange exchange = endpoint.createExchange();
         exchange.getIn().setBody(payload);
         exchange.setVariable("mqttDevice", device);
+        exchange.setVariable(SETTLES_HERE, (BooleanSupplier) outcome::claim);
         exchange.getExchangeExtension().addOnCompletion(new BrokerAck(outcome));
         producer.process(exchange, doneSync -> {
         });
+    }
+
+    /**
+     * Whether the exchange holding this claim records its packet's security event: yes without one (a packet from the
+     * broker's queue or an external broker), else only if the broker's queue has not taken the packet over, and then
+     * never after.
+     */
+    public static boolean settlesHere(Object claim) {
+        return !(claim instanceof BooleanSupplier supplier) || supplier.getAsBoolean();
     }
 
     /** The PUBACK of a handed-over packet: sent when its exchange (the group's, after the commit) completes. */

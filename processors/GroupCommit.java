@@ -3,6 +3,7 @@ package io.vigil.processors;
 import io.vigil.model.Packet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.Synchronization;
@@ -46,7 +47,7 @@ public class GroupCommit implements AggregationStrategy {
             throw new IllegalStateException("the group commit takes verified packets only");
         }
         ReplayGuard.Pending pending = new ReplayGuard.Pending(packet, member.getVariable("rawPayload", String.class),
-                System.currentTimeMillis());
+                System.currentTimeMillis(), member.getVariable(BrokerIngest.SETTLES_HERE, BooleanSupplier.class));
         List<Synchronization> acks = member.getProperty(ACKS, List.class);
         member.removeProperty(ACKS);
         Exchange target = group == null ? member : group;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 
 /**
@@ -34,8 +35,15 @@ import javax.sql.DataSource;
  */
 public class ReplayGuard {
 
-    /** A verified packet waiting in a group: its raw payload goes to quarantine should it prove a replay. */
-    public record Pending(Packet packet, String rawPayload, long receivedAt) {
+    /**
+     * A verified packet waiting in a group: its raw payload goes to quarantine should it prove a replay.
+     * {@code settlesHere}: for a packet the embedded broker handed over, whether this path records it (false once the
+     * broker's queue took it over); null otherwise.
+     */
+    public record Pending(Packet packet, String rawPayload, long receivedAt, BooleanSupplier settlesHere) {
+        public Pending(Packet packet, String rawPayload, long receivedAt) {
+            this(packet, rawPayload, receivedAt, null);
+        }
     }
 
     /** A packet of the group refused as a replay, with the error the quarantine records. */
@@ -50,6 +58,8 @@ public class ReplayGuard {
     private final int window;
     private final BatchJournal journal;
     private volatile boolean failing;
+    /** When the commit in progress began (0: none): a commit that runs long is a database that does not answer. */
+    private volatile long commitSince;
 
     public ReplayGuard(DataSource dataSource, int window, String gatewayId, int batchSize, long batchTimeoutMs) {
         if (batchSize < 1) {
@@ -68,11 +78,14 @@ public class ReplayGuard {
     public synchronized GroupOutcome commit(List<Pending> group, long now) {
         BatchJournal.Sealing[] sealing = new BatchJournal.Sealing[1];
         GroupOutcome outcome;
+        commitSince = System.currentTimeMillis();
         try {
             outcome = Tx.inTransaction(dataSource, c -> commit(c, group, now, sealing));
         } catch (RuntimeException e) {
             failing = true;
             throw e;
+        } finally {
+            commitSince = 0;
         }
         failing = false;
         journal.apply(sealing[0]);
@@ -87,16 +100,27 @@ public class ReplayGuard {
         return !failing;
     }
 
+    /** When the group commit in progress began, or 0 when none is (the hand-off's sign of a database that hangs). */
+    public long commitRunningSince() {
+        return commitSince;
+    }
+
     /** Seals the journal when its oldest packet has waited the batch timeout (the batch-timeout timer). */
     public synchronized GroupOutcome sealDue(long now) {
         if (!journal.due(now)) {
             return new GroupOutcome(0, 0, List.of(), List.of());
         }
         BatchJournal.Sealing[] sealing = new BatchJournal.Sealing[1];
-        List<UUID> batches = Tx.inTransaction(dataSource, c -> {
-            sealing[0] = journal.sealAll(c, List.of());
-            return sealing[0].batches();
-        });
+        List<UUID> batches;
+        commitSince = System.currentTimeMillis();
+        try {
+            batches = Tx.inTransaction(dataSource, c -> {
+                sealing[0] = journal.sealAll(c, List.of());
+                return sealing[0].batches();
+            });
+        } finally {
+            commitSince = 0;
+        }
         journal.apply(sealing[0]);
         return new GroupOutcome(0, 0, List.of(), batches);
     }

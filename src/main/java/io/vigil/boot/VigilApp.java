@@ -159,9 +159,10 @@ public final class VigilApp implements AutoCloseable {
             throw new StartupException("Camel did not start; see the log above");
         }
         if (brokerSecurity != null && config.getBoolean("vigil.mqtt.handoff") && context.getRoute("embedded-ingest") != null) {
+            var guard = context.getRegistry().lookupByNameAndType("replayGuard", io.vigil.processors.ReplayGuard.class);
             handOff = new io.vigil.mqtt.BrokerHandOff(new io.vigil.processors.BrokerIngest(context, "direct:embedded-ingest"),
-                    config.get("vigil.mqtt.topic"), context.getRegistry().lookupByNameAndType("replayGuard",
-                            io.vigil.processors.ReplayGuard.class)::committing, config.getLong("vigil.mqtt.handoff-stall-ms"),
+                    config.get("vigil.mqtt.topic"), guard::committing, guard::commitRunningSince,
+                    config.getLong("vigil.mqtt.handoff-stall-ms"),
                     java.time.Duration.ofMillis(config.getLong("vigil.mqtt.handoff-timeout-ms")));
             brokerSecurity.handOff(handOff);
         }

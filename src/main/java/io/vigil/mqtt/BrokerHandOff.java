@@ -18,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The embedded broker hands device packets to the gateway in the same process (issue 15), instead of queueing them
@@ -57,13 +59,29 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
 
         /** Not committed: no PUBACK, the device will publish it again. */
         void failed();
+
+        /**
+         * Called before the gateway records a refused packet: whether it is still the gateway's to record. False when
+         * the broker's queue took it over (it is recorded from there); once true, the queue can no longer take it.
+         */
+        default boolean claim() {
+            return true;
+        }
     }
 
     private enum Result { COMMITTED, FAILED, QUEUED }
 
-    /** A QoS 1 packet waiting for its commit: the result, and whether and when its PUBACK may go. */
-    private record Held(CompletableFuture<Result> result, CompletableFuture<Boolean> ackable, long since) {
+    /**
+     * A QoS 1 packet waiting for its commit: the result, whether and when its PUBACK may go, and who settles it
+     * ({@link #WAITING}, {@link #QUEUED}: the broker's queue, {@link #CLAIMED}: the gateway is recording it).
+     */
+    private record Held(CompletableFuture<Result> result, CompletableFuture<Boolean> ackable, long since,
+            AtomicInteger owner) {
     }
+
+    private static final int WAITING = 0;
+    private static final int QUEUED = 1;
+    private static final int CLAIMED = 2;
 
     private static final Outcome NONE = new Outcome() {
         @Override
@@ -79,6 +97,7 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
     private final Ingest ingest;
     private final String topic;
     private final BooleanSupplier open;
+    private final LongSupplier commitSince;
     private final long stallMs;
     private final Duration timeout;
     /** Every packet waiting for its commit, by a number of our own; those whose PUBACK is held, by client and packet id. */
@@ -98,13 +117,17 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
 
     /**
      * @param open whether the gateway commits (else packets take the broker's queue)
-     * @param stallMs how long a packet may wait for its commit before it is given over to the broker's queue
+     * @param commitSince when the gateway's commit in progress began (0: none)
+     * @param stallMs how long a commit may run (a tenth of how long the gateway may settle nothing) before waiting
+     *     packets are given over to the broker's queue
      * @param timeout the broker's limit on a held PUBLISH or PUBACK (past it: failure PUBACK, or the PUBACK goes)
      */
-    public BrokerHandOff(Ingest ingest, String topic, BooleanSupplier open, long stallMs, Duration timeout) {
+    public BrokerHandOff(Ingest ingest, String topic, BooleanSupplier open, LongSupplier commitSince, long stallMs,
+            Duration timeout) {
         this.ingest = ingest;
         this.topic = topic;
         this.open = open;
+        this.commitSince = commitSince;
         this.stallMs = stallMs;
         this.timeout = timeout;
         sweeper.scheduleWithFixedDelay(this::sweep, 100, 100, TimeUnit.MILLISECONDS);
@@ -138,7 +161,8 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
             return;
         }
         String clientId = in.getClientInformation().getClientId();
-        Held held = new Held(new CompletableFuture<>(), new CompletableFuture<>(), System.currentTimeMillis());
+        Held held = new Held(new CompletableFuture<>(), new CompletableFuture<>(), System.currentTimeMillis(),
+                new AtomicInteger(WAITING));
         long id = ids.incrementAndGet();
         waiting.put(id, held);
         held.result().whenComplete((result, e) -> waiting.remove(id));
@@ -181,6 +205,11 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
                 lastProgress = System.currentTimeMillis();
                 held.result().complete(Result.FAILED);
             }
+
+            @Override
+            public boolean claim() {
+                return held.owner().compareAndSet(WAITING, CLAIMED) || held.owner().get() == CLAIMED;
+            }
         });
     }
 
@@ -202,9 +231,10 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
     private void sweep() {
         long now = System.currentTimeMillis();
         heldAcks.values().removeIf(held -> held.result().isDone() && held.since() < now - 60_000);
-        long stalledBefore = stalledBefore(open.getAsBoolean(), now, lastProgress, stallMs);
+        long stalledBefore = stalledBefore(open.getAsBoolean(), now, commitSince.getAsLong(), lastProgress, stallMs);
         for (Held held : waiting.values()) {
-            if (held.since() < stalledBefore && held.result().complete(Result.QUEUED)) {
+            if (held.since() < stalledBefore && held.owner().compareAndSet(WAITING, QUEUED)
+                    && held.result().complete(Result.QUEUED)) {
                 queued.incrementAndGet();
                 lastStall = now; // and the next packets go the broker's way for a while
             }
@@ -218,14 +248,18 @@ public final class BrokerHandOff implements PubackOutboundInterceptor {
 
     /**
      * Packets that arrived before this time are given over to the broker's queue: all of them while the gateway is
-     * closed; those that waited the stall time when nothing was settled for the stall time; none while the gateway
-     * settles packets, however busy it is.
+     * closed (its last commit failed); those that waited the stall time while a commit has run longer than that (a
+     * database that does not answer); those that waited ten times the stall time while nothing at all was settled;
+     * none while commits go through, however busy or slow to warm up the gateway's CPU is.
      */
-    static long stalledBefore(boolean open, long now, long lastProgress, long stallMs) {
+    static long stalledBefore(boolean open, long now, long commitSince, long lastProgress, long stallMs) {
         if (!open) {
             return Long.MAX_VALUE;
         }
-        return now - lastProgress > stallMs ? now - stallMs : Long.MIN_VALUE;
+        if (commitSince != 0 && now - commitSince > stallMs) {
+            return now - stallMs;
+        }
+        return now - lastProgress > 10 * stallMs ? now - 10 * stallMs : Long.MIN_VALUE;
     }
 
     /** Lets the PUBACK go; for a packet that was not committed, only after its connection is closed. */
