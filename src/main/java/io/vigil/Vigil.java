@@ -28,8 +28,9 @@ public final class Vigil {
                 case "evaluate" -> System.exit(io.vigil.ml.eval.Evaluation.main(java.util.List.of(rest), System.out));
                 case "ml-bench" -> System.exit(io.vigil.ml.eval.MlBenchmark.main(java.util.List.of(rest), System.out));
                 case "tls" -> System.exit(tls(rest));
+                case "class-archive" -> System.exit(io.vigil.cli.ClassArchiveCommand.main(rest));
                 default -> {
-                    System.err.println("usage: vigil [run | simulate --help | loadgen --help | sign --help | audit --help | evaluate [--nab DIR] | ml-bench | tls --help]");
+                    System.err.println("usage: vigil [run | simulate --help | loadgen --help | sign --help | audit --help | evaluate [--nab DIR] | ml-bench | tls --help | class-archive]");
                     System.exit(2);
                 }
             }
@@ -69,16 +70,32 @@ public final class Vigil {
     }
 
     private static void run() {
-        VigilApp app = new VigilApp(VigilConfig.load(System.getenv(), Map.of())).start();
-        io.vigil.sim.DemoFleet fleet = io.vigil.sim.DemoFleet.startBeside(app);
+        VigilApp app = new VigilApp(VigilConfig.load(System.getenv(), Map.of()));
+        java.util.concurrent.atomic.AtomicReference<io.vigil.sim.DemoFleet> fleet =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
+        // Registered before the start: a stop (Ctrl-C, SIGTERM) during start-up waits for it, then closes what started.
+        // Registered after, such a stop failed the start ("Shutdown in progress") and the JVM exited with ONNX Runtime
+        // still running, which crashed in native code.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (fleet != null) {
-                fleet.close();
+            try {
+                started.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (fleet.get() != null) {
+                fleet.get().close();
             }
             app.close();
             stopped.countDown();
         }, "vigil-shutdown"));
+        try {
+            app.start();
+            fleet.set(io.vigil.sim.DemoFleet.startBeside(app));
+        } finally {
+            started.countDown();
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {
