@@ -34,6 +34,9 @@ final class BatchJournal {
     private final String gatewayId;
     private final int batchSize;
     private final long batchTimeoutMs;
+    /** A group commit also seals once at least {@code earlySize} packets are pending and the oldest waited earlyMs. */
+    private volatile int earlySize = Integer.MAX_VALUE;
+    private volatile long earlyMs = Long.MAX_VALUE;
     private int journalled;
     private long oldestJournalled;
 
@@ -45,6 +48,15 @@ final class BatchJournal {
                 + " from gateway_pending where gateway_id = ?", gatewayId).get(0));
         this.journalled = ((Number) journal.get("n")).intValue();
         this.oldestJournalled = journal.get("oldest") == null ? 0 : ((Number) journal.get("oldest")).longValue();
+    }
+
+    /**
+     * Seals early under load: at a group commit, as soon as at least {@code size} packets are pending and the oldest
+     * has waited {@code afterMs}, rather than when they make a full batch (0 or less: off).
+     */
+    void sealEarly(int size, long afterMs) {
+        earlySize = size <= 0 ? Integer.MAX_VALUE : size;
+        earlyMs = size <= 0 ? Long.MAX_VALUE : afterMs;
     }
 
     /** Whether the journal holds packets whose oldest has waited the batch timeout. */
@@ -62,8 +74,10 @@ final class BatchJournal {
         for (ReplayGuard.Pending p : accepted) {
             oldest = Math.min(oldest, p.receivedAt());
         }
-        boolean due = oldest != Long.MAX_VALUE && now - oldest >= batchTimeoutMs;
-        return journalled + accepted.size() >= batchSize || due ? sealAll(c, accepted) : journal(c, accepted);
+        int pending = journalled + accepted.size();
+        boolean due = oldest != Long.MAX_VALUE && (now - oldest >= batchTimeoutMs
+                || pending >= earlySize && now - oldest >= earlyMs);
+        return pending >= batchSize || due ? sealAll(c, accepted) : journal(c, accepted);
     }
 
     void apply(Sealing sealing) {

@@ -100,6 +100,16 @@ public class ReplayGuard {
         return !failing;
     }
 
+    /**
+     * Seals at a group commit as soon as at least {@code size} packets are pending and the oldest has waited
+     * {@code afterMs} ({@code VIGIL_BATCH_EARLY_SIZE}, {@code VIGIL_BATCH_EARLY_MS}; size 0: only full batches or the
+     * batch timeout).
+     */
+    public ReplayGuard sealEarly(int size, long afterMs) {
+        journal.sealEarly(size, afterMs);
+        return this;
+    }
+
     /** When the group commit in progress began, or 0 when none is (the hand-off's sign of a database that hangs). */
     public long commitRunningSince() {
         return commitSince;

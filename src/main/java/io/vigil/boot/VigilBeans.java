@@ -123,8 +123,9 @@ public class VigilBeans implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public ReplayGuard replayGuard(@BeanInject("dataSource") DataSource dataSource,
             @PropertyInject("vigil.replay.window") int window, @PropertyInject("vigil.gateway.id") String gatewayId,
-            @PropertyInject("vigil.batch.size") int batchSize, @PropertyInject("vigil.batch.timeout.ms") long timeoutMs) {
-        return new ReplayGuard(dataSource, window, gatewayId, batchSize, timeoutMs);
+            @PropertyInject("vigil.batch.size") int batchSize, @PropertyInject("vigil.batch.timeout.ms") long timeoutMs,
+            @PropertyInject("vigil.batch.early-size") int earlySize, @PropertyInject("vigil.batch.early-ms") long earlyMs) {
+        return new ReplayGuard(dataSource, window, gatewayId, batchSize, timeoutMs).sealEarly(earlySize, earlyMs);
     }
 
     @BindToRegistry(lazy = true)

@@ -172,6 +172,26 @@ class ReplayGuardTest {
                 .isEqualTo(0L);
     }
 
+    @Test
+    void under_load_a_commit_seals_early_once_enough_packets_waited_the_early_time() {
+        guard = new ReplayGuard(db, 64, "gw-test", 100, 60_000).sealEarly(3, 40);
+        java.util.List<ReplayGuard.Pending> two = java.util.List.of(
+                pending(TestPackets.packet(DEVICE, 1, T, 20)), pending(TestPackets.packet(DEVICE, 2, T, 20)));
+        assertThat(guard.commit(two, T + 45).batches()).as("2 pending, under the early size: journalled").isEmpty();
+        var third = TestPackets.packet(DEVICE, 3, T, 20);
+        var fresh = guard.commit(java.util.List.of(new ReplayGuard.Pending(third, third.canonicalJson(), T + 46)), T + 47);
+        // 3 pending, the oldest 47 ms old: sealed now, not at 100 packets or the 60 s timeout.
+        assertThat(fresh.batches()).hasSize(1);
+        assertThat(journalled()).isEqualTo(3);
+        var fourth = TestPackets.packet(DEVICE, 4, T, 20);
+        var fifth = TestPackets.packet(DEVICE, 5, T, 20);
+        var sixth = TestPackets.packet(DEVICE, 6, T, 20);
+        var young = guard.commit(java.util.List.of(new ReplayGuard.Pending(fourth, fourth.canonicalJson(), T + 100),
+                new ReplayGuard.Pending(fifth, fifth.canonicalJson(), T + 100),
+                new ReplayGuard.Pending(sixth, sixth.canonicalJson(), T + 100)), T + 120);
+        assertThat(young.batches()).as("3 pending but only 20 ms old: journalled").isEmpty();
+    }
+
     private static ReplayGuard.Pending pending(io.vigil.model.Packet packet) {
         return new ReplayGuard.Pending(packet, packet.canonicalJson(), T);
     }
