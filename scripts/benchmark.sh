@@ -16,13 +16,8 @@ jar=${VIGIL_JAR:-target/vigil.jar}   # VIGIL_JAR=other.jar measures another buil
 java_bin=${VIGIL_JAVA:-java}          # VIGIL_JAVA=/path/to/bin/java runs the server on another JVM (the load generator keeps `java`)
 [ -f "$jar" ] || mvn -q -B -DskipTests package
 work=$(mktemp -d /tmp/vigil-bench-XXXXXX)
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+# shellcheck source=scripts/free-port.sh
+source scripts/free-port.sh
 http=$(free_port); mqtt=$(free_port); chain=$(free_port)
 pids=()
 cleanup() { [ -n "${KEEP_LOG:-}" ] && cp "$work/vigil.log" "$KEEP_LOG"; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }

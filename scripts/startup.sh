@@ -9,13 +9,8 @@ rounds=${1:-3}; shift || true
 [ $# -gt 0 ] || set -- ""
 jar=${VIGIL_JAR:-target/vigil.jar}
 [ -f "$jar" ] || mvn -q -B -DskipTests package
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+# shellcheck source=scripts/free-port.sh
+source scripts/free-port.sh
 results=$(mktemp)
 pid=
 work=
