@@ -71,8 +71,9 @@ public class BatchQueries {
     }
 
     /**
-     * Recomputes the root from the stored logs and reads the anchored root from the chain (by batch id) and the
-     * anchor's block from its receipt. Verified only when stored, recomputed and on-chain roots are one.
+     * Recomputes the root from the stored logs and reads the anchored hash from the chain: the batch's BatchAnchored
+     * event, counted only when the contract holds the root over its transaction's batch hashes. Verified only when
+     * stored, recomputed and on-chain hashes are one.
      */
     public Map<String, Object> verify(String batchId) {
         Map<String, Object> batch = batch(batchId);
@@ -82,15 +83,25 @@ public class BatchQueries {
         String txHash = (String) batch.get("tx_hash");
         String onchain = null;
         Object block = null;
+        String anchorRoot = null;
         String status;
         Optional<Ledger> chain = ledger == null ? Optional.empty() : ledger.get();
         if (chain.isEmpty()) {
             status = ledger == null ? "no_ledger" : "ledger_unavailable";
         } else {
             try {
-                onchain = chain.get().batchRoot(ApiParams.uuid(batchId)).orElse(null);
-                if (txHash != null) {
-                    block = chain.get().receipt(txHash).map(r -> r.getBlockNumber().longValueExact()).orElse(null);
+                Number storedBlock = (Number) batch.get("block_number");
+                Optional<Ledger.Anchor> anchor = chain.get().anchor(ApiParams.uuid(batchId),
+                        storedBlock == null ? null : storedBlock.longValue());
+                if (anchor.isPresent()) {
+                    block = anchor.get().block();
+                    anchorRoot = anchor.get().anchorRoot();
+                    onchain = anchor.get().rootHeld() ? anchor.get().batchHash() : null;
+                } else {
+                    onchain = chain.get().legacyBatchRoot(ApiParams.uuid(batchId)).orElse(null); // the first contract
+                    if (txHash != null) {
+                        block = chain.get().receipt(txHash).map(r -> r.getBlockNumber().longValueExact()).orElse(null);
+                    }
                 }
                 status = onchain == null ? "not_anchored" : "checked";
             } catch (IOException e) {
@@ -105,6 +116,7 @@ public class BatchQueries {
         v.put("onchain_hash", onchain);
         v.put("tx_hash", txHash);
         v.put("block_number", block);
+        v.put("anchor_root", anchorRoot);
         v.put("verified", verified);
         v.put("status", verified ? "verified" : "checked".equals(status) ? "mismatch" : status);
         return v;

@@ -41,22 +41,27 @@ abstract contract ServerWritable {
 }
 
 /// Batch anchors and incidents (PROTOCOL §4). Ids are keccak256 of the UTF-8 id (device, gateway) or the
-/// UUID's 16 bytes left-aligned (batch). Only the batch root is kept in storage (verification reads it);
-/// everything else is in events.
+/// UUID's 16 bytes left-aligned (batch). A transaction anchors many batches under one root: each batch is a
+/// BatchAnchored event, and storage keeps only the RFC 6962 root over the transaction's batch hashes (in event
+/// order; leaf = SHA-256(0x00 ‖ batchHash), node = SHA-256(0x01 ‖ left ‖ right)), mapped to its block. So a batch
+/// costs an event and no storage slot, and a verifier proves a batch with its transaction's events, or with an
+/// audit path to a root that `anchoredAt` holds. A batch id anchored twice counts by its first event.
 contract AuditLedger is ServerWritable {
-    /// batch id => RFC 6962 root of the batch
-    mapping(bytes32 => bytes32) public batchRoot;
+    /// anchor root (RFC 6962 root over one transaction's batch hashes) => block number it was anchored in
+    mapping(bytes32 => uint256) public anchoredAt;
     uint64 public incidentCount;
 
     event BatchAnchored(bytes32 indexed batchId, bytes32 indexed batchHash, bytes32 indexed gatewayId,
         uint64 timestamp, uint32 logCount, uint16 maxAnomalyScore);
+    /// One per anchoring transaction, after its BatchAnchored events: the root over their batch hashes.
+    event AnchorRoot(bytes32 indexed root, uint64 indexed opId, uint32 batchCount);
     event Incident(bytes32 indexed deviceId, bytes32 indexed batchHash, bytes32 indexed gatewayId,
         uint64 timestamp, uint16 anomalyScore, uint8 kind);
     /// PROTOCOL v1.1 §4: incidents of one device and kind within 60 s are one incident with a count. The incident
     /// is the Incident event with this device, kind and timestamp; this event gives its count so far.
     event IncidentCounted(bytes32 indexed deviceId, uint8 indexed kind, uint64 timestamp, uint32 count);
 
-    error AlreadyAnchored(bytes32 batchId);
+    error NothingToAnchor();
     error ScoreOutOfRange(uint16 score);
 
     constructor(address writer_) ServerWritable(writer_) {}
@@ -67,13 +72,38 @@ contract AuditLedger is ServerWritable {
         uint256 n = batchIds.length;
         if (batchHashes.length != n || gatewayIds.length != n || timestamps.length != n
             || logCounts.length != n || maxScores.length != n) revert LengthMismatch();
+        if (n == 0) revert NothingToAnchor();
         if (!_fresh(opId)) return;
         for (uint256 i = 0; i < n; i++) {
-            if (batchRoot[batchIds[i]] != bytes32(0)) revert AlreadyAnchored(batchIds[i]);
             if (maxScores[i] > 10000) revert ScoreOutOfRange(maxScores[i]);
-            batchRoot[batchIds[i]] = batchHashes[i];
             emit BatchAnchored(batchIds[i], batchHashes[i], gatewayIds[i], timestamps[i], logCounts[i], maxScores[i]);
         }
+        bytes32 root = rfc6962Root(batchHashes);
+        if (anchoredAt[root] == 0) {
+            anchoredAt[root] = block.number;
+        }
+        emit AnchorRoot(root, opId, uint32(n));
+    }
+
+    /// RFC 6962 Merkle Tree Hash over 32-byte leaves: pairs bottom-up, a lone last node moves up unchanged.
+    function rfc6962Root(bytes32[] calldata leaves) public pure returns (bytes32) {
+        uint256 n = leaves.length;
+        if (n == 0) return sha256("");
+        bytes32[] memory level = new bytes32[](n);
+        for (uint256 i = 0; i < n; i++) {
+            level[i] = sha256(abi.encodePacked(bytes1(0x00), leaves[i]));
+        }
+        while (n > 1) {
+            uint256 m = 0;
+            for (uint256 i = 0; i + 1 < n; i += 2) {
+                level[m++] = sha256(abi.encodePacked(bytes1(0x01), level[i], level[i + 1]));
+            }
+            if (n % 2 == 1) {
+                level[m++] = level[n - 1];
+            }
+            n = m;
+        }
+        return level[0];
     }
 
     function recordIncidents(uint64 opId, bytes32[] calldata deviceIds, bytes32[] calldata gatewayIds,

@@ -35,7 +35,8 @@ export default function Proofs({ api, device, sequence }) {
       <h2>Proofs</h2>
       <p className="muted">
         The browser fetches a log's RFC 6962 audit path, recomputes the batch root with WebCrypto SHA-256 and compares
-        it with the root the server read from the chain.
+        it with the root the server read from the chain, then follows the batch's path to the anchor root that the
+        contract holds for its transaction.
       </p>
       <form
         className="proof-form"
@@ -95,6 +96,20 @@ export default function Proofs({ api, device, sequence }) {
             <dd>
               <TxLink hash={result.proof.tx_hash} />
             </dd>
+            {result.check.anchorRoot && (
+              <>
+                <dt>anchor root computed here</dt>
+                <dd className="hash" data-anchor-computed>
+                  {result.check.anchorComputed ?? '—'} (batch {result.proof.anchor_index + 1} of {result.proof.anchor_size} in
+                  the transaction)
+                </dd>
+                <dt>anchor root in the contract</dt>
+                <dd className="hash" data-anchor-root>
+                  {result.check.anchorRoot}
+                  {result.check.anchorComputed === result.check.anchorRoot ? ' ✓ matches' : ' ✗ differs'}
+                </dd>
+              </>
+            )}
           </dl>
         </div>
       )}

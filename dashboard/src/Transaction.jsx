@@ -18,6 +18,13 @@ export function describe(e) {
           <span className="hash">{a.batch_hash.slice(0, 16)}…</span>, highest anomaly score {(a.max_anomaly_score / 100).toFixed(0)} %
         </>
       );
+    case 'AnchorRoot':
+      return (
+        <>
+          anchor root <span className="hash">{a.root.slice(0, 16)}…</span> over the {a.batch_count} batch
+          {a.batch_count === 1 ? '' : 'es'} above, held by the contract
+        </>
+      );
     case 'Incident':
       return <>{a.kind_name || `kind ${a.kind}`} on <Device args={a} />, score {(a.anomaly_score / 100).toFixed(0)} %, at {time(a.timestamp)}</>;
     case 'IncidentCounted':

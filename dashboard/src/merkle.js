@@ -42,12 +42,17 @@ export async function nodeHash(left, right) {
  * The root an audit path leads to (RFC 9162 §2.1.3.2), or null when the path does not fit the tree size.
  */
 export async function rootFromAuditPath(leafInput, leafIndex, treeSize, auditPath) {
+  return rootFromLeafHash(await leafHash(leafInput), leafIndex, treeSize, auditPath);
+}
+
+/** As rootFromAuditPath, from the leaf's hash. */
+async function rootFromLeafHash(leaf, leafIndex, treeSize, auditPath) {
   if (!(leafIndex >= 0 && leafIndex < treeSize)) {
     return null;
   }
   let fn = leafIndex;
   let sn = treeSize - 1;
-  let r = await leafHash(leafInput);
+  let r = leaf;
   for (const hex of auditPath) {
     const p = fromHex(hex);
     if (sn === 0) {
@@ -70,6 +75,18 @@ export async function rootFromAuditPath(leafInput, leafIndex, treeSize, auditPat
   return sn === 0 ? toHex(r) : null;
 }
 
+/**
+ * The anchor root a batch hash leads to along the proof's anchor path (the batches its transaction anchored; the leaf
+ * input is the batch hash's 32 bytes), or null when the proof carries none or the path does not fit.
+ */
+export async function anchorRootFromPath(batchHash, proof) {
+  if (batchHash === null || !Array.isArray(proof.anchor_path)) {
+    return null;
+  }
+  const leaf = await sha256(new Uint8Array([0]), fromHex(batchHash));
+  return rootFromLeafHash(leaf, proof.anchor_index, proof.anchor_size, proof.anchor_path);
+}
+
 /** Checks a proof from GET /logs/{device}/{seq}/proof against the on-chain root it carries. */
 export async function verifyProof(proof) {
   const computed = await rootFromAuditPath(proof.leaf_input, proof.leaf_index, proof.tree_size, proof.audit_path);
@@ -77,6 +94,8 @@ export async function verifyProof(proof) {
   return {
     computed,
     onchain,
+    anchorComputed: await anchorRootFromPath(computed, proof),
+    anchorRoot: proof.anchor_root || null,
     stored: proof.batch_hash,
     verified: computed !== null && onchain !== null && computed === onchain,
     status: computed === null ? 'bad_path' : onchain === null ? 'not_anchored' : computed === onchain ? 'verified' : 'mismatch',

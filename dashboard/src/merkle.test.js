@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leafHash, nodeHash, rootFromAuditPath, toHex, verifyProof } from './merkle.js';
+import { anchorRootFromPath, fromHex, leafHash, nodeHash, rootFromAuditPath, toHex, verifyProof } from './merkle.js';
 
 // PROTOCOL §5: the three leaf inputs of the test batch and their RFC 6962 root.
 const LEAVES = [42, 43, 44].map((seq, i) => {
@@ -69,5 +69,26 @@ describe('RFC 6962 audit paths in the browser', () => {
     expect((await verifyProof({ ...proof, onchain_hash: ROOT })).status).toBe('verified');
     expect((await verifyProof({ ...proof, onchain_hash: null })).status).toBe('not_anchored');
     expect((await verifyProof({ ...proof, onchain_hash: '00'.repeat(32) })).status).toBe('mismatch');
+  });
+
+  it('follows a batch hash up the anchor path to the root its transaction anchored', async () => {
+    const batchLeaf = async (hex) =>
+      new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array([0, ...fromHex(hex)])));
+    const other = 'ab'.repeat(32);
+    const third = 'cd'.repeat(32);
+    // Three batches in one transaction: root = node(node(B0, B1), B2).
+    const b0 = await batchLeaf(ROOT);
+    const b1 = await batchLeaf(other);
+    const b2 = await batchLeaf(third);
+    const anchorRoot = toHex(await nodeHash(await nodeHash(b0, b1), b2));
+    const proof = {
+      leaf_input: LEAVES[0], leaf_index: 0, tree_size: 3, audit_path: await path(0, LEAVES), batch_hash: ROOT,
+      onchain_hash: ROOT, anchor_root: anchorRoot, anchor_index: 0, anchor_size: 3, anchor_path: [toHex(b1), toHex(b2)],
+    };
+    const check = await verifyProof(proof);
+    expect(check.anchorComputed).toBe(anchorRoot);
+    expect(check.anchorRoot).toBe(anchorRoot);
+    expect(await anchorRootFromPath(ROOT, { ...proof, anchor_index: 1 })).not.toBe(anchorRoot);
+    expect(await anchorRootFromPath(ROOT, { ...proof, anchor_path: undefined })).toBeNull();
   });
 });

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.crypto.CanonicalJson;
 import io.vigil.crypto.Ed25519;
 import io.vigil.crypto.MerkleTree;
-import io.vigil.ledger.LedgerIds;
 import io.vigil.ledger.contracts.AuditLedger;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,11 +29,13 @@ import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.utils.Numeric;
 
 /**
  * {@code vigil audit}: checks a JSONL export against the chain without trusting the server. Every log's
  * signature is verified with the device keys the user provisioned, every batch's RFC 6962 root is rebuilt
- * from its logs and compared with the root the AuditLedger contract holds for that batch id. One verdict
+ * from its logs and compared with the hash the AuditLedger contract anchored for that batch id, whose
+ * transaction's anchor root the contract must hold. One verdict
  * per batch; exit code 0 only if every batch verifies.
  */
 public final class AuditCommand {
@@ -56,14 +57,18 @@ public final class AuditCommand {
         try {
             AuditLedger ledger = AuditLedger.load(args.get("ledger", ""), web3j,
                     new ReadonlyTransactionManager(web3j, null), new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO));
-            return audit(batches, keys, ledger, anchoredBatchIds(web3j, args.get("ledger", "")), System.out);
+            return audit(batches, keys, anchored(web3j, ledger, args.get("ledger", "")), System.out);
         } finally {
             web3j.shutdown();
         }
     }
 
-    static int audit(Map<UUID, TreeMap<Integer, JsonNode>> batches, Map<String, Ed25519.VerifyKey> keys, AuditLedger ledger,
-            Set<UUID> anchored, PrintStream out) throws IOException {
+    /** A batch as the chain anchors it: the hash of its first BatchAnchored event, and whether storage holds its root. */
+    record Anchored(String batchHash, boolean rootHeld) {
+    }
+
+    static int audit(Map<UUID, TreeMap<Integer, JsonNode>> batches, Map<String, Ed25519.VerifyKey> keys,
+            Map<UUID, Anchored> anchored, PrintStream out) {
         out.printf("%-36s %5s %8s  %-16s %-16s %s%n", "batch_id", "logs", "sigs_ok", "recomputed", "on-chain", "verdict");
         int verified = 0;
         int failed = 0;
@@ -81,13 +86,8 @@ public final class AuditCommand {
             }
             boolean complete = logs.firstKey() == 0 && logs.lastKey() == logs.size() - 1;
             String recomputed = MerkleTree.rootHex(leaves);
-            byte[] root;
-            try {
-                root = ledger.batchRoot(LedgerIds.batch(batch.getKey())).send();
-            } catch (Exception e) {
-                throw new IOException("cannot read the chain: " + e.getMessage(), e);
-            }
-            String onchain = LedgerIds.isZero(root) ? null : LedgerIds.hex(root);
+            Anchored anchor = anchored.get(batch.getKey());
+            String onchain = anchor == null ? null : anchor.batchHash();
             String verdict;
             if (!complete) {
                 verdict = "INCOMPLETE (leaf indexes are not 0.." + (logs.size() - 1) + ")";
@@ -95,6 +95,8 @@ public final class AuditCommand {
                 verdict = "BAD_SIGNATURE (" + (logs.size() - sigsOk) + " logs)";
             } else if (onchain == null) {
                 verdict = "NOT_ANCHORED";
+            } else if (!anchor.rootHeld()) {
+                verdict = "ROOT_NOT_HELD (the contract holds no anchor root over this batch's transaction)";
             } else if (!onchain.equals(recomputed)) {
                 verdict = "ROOT_MISMATCH";
             } else {
@@ -108,25 +110,42 @@ public final class AuditCommand {
             out.printf("%-36s %5d %8d  %-16s %-16s %s%n", batch.getKey(), logs.size(), sigsOk, recomputed.substring(0, 16),
                     onchain == null ? "-" : onchain.substring(0, 16), verdict);
         }
-        Set<UUID> missing = new LinkedHashSet<>(anchored);
+        Set<UUID> missing = new LinkedHashSet<>(anchored.keySet());
         missing.removeAll(batches.keySet());
         out.printf("%d batches: %d verified, %d not verified; %d anchored batches are not in this export%n",
                 batches.size(), verified, failed, missing.size());
         return failed == 0 && !batches.isEmpty() ? 0 : 1;
     }
 
-    /** Batch ids of every BatchAnchored event of the contract (topic 1). */
-    static Set<UUID> anchoredBatchIds(Web3j web3j, String address) throws IOException {
+    /**
+     * Every batch the contract anchors (BatchAnchored events; the first event of a batch id counts). A transaction's
+     * events in log order are its anchor's leaves: their RFC 6962 root must be held by {@code anchoredAt} at the
+     * transaction's block.
+     */
+    static Map<UUID, Anchored> anchored(Web3j web3j, AuditLedger ledger, String address) throws IOException {
         EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, address);
         filter.addSingleTopic(EventEncoder.encode(AuditLedger.BATCHANCHORED_EVENT));
-        Set<UUID> ids = new LinkedHashSet<>();
+        Map<String, List<EthLog.LogObject>> byTx = new java.util.LinkedHashMap<>();
         for (EthLog.LogResult<?> result : web3j.ethGetLogs(filter).send().getLogs()) {
-            String topic = ((EthLog.LogObject) result.get()).getTopics().get(1);
-            byte[] raw = org.web3j.utils.Numeric.hexStringToByteArray(topic);
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw);
-            ids.add(new UUID(b.getLong(), b.getLong()));
+            EthLog.LogObject log = (EthLog.LogObject) result.get();
+            byTx.computeIfAbsent(log.getTransactionHash(), k -> new ArrayList<>()).add(log);
         }
-        return ids;
+        Map<UUID, Anchored> anchored = new java.util.LinkedHashMap<>();
+        for (List<EthLog.LogObject> logs : byTx.values()) {
+            List<byte[]> hashes = logs.stream().map(l -> Numeric.hexStringToByteArray(l.getTopics().get(2))).toList();
+            boolean held;
+            try {
+                held = ledger.anchoredAt(MerkleTree.root(hashes)).send().equals(logs.get(0).getBlockNumber());
+            } catch (Exception e) {
+                throw new IOException("cannot read the chain: " + e.getMessage(), e);
+            }
+            for (EthLog.LogObject log : logs) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Numeric.hexStringToByteArray(log.getTopics().get(1)));
+                anchored.putIfAbsent(new UUID(b.getLong(), b.getLong()),
+                        new Anchored(Numeric.cleanHexPrefix(log.getTopics().get(2)), held));
+            }
+        }
+        return anchored;
     }
 
     static Map<String, Ed25519.VerifyKey> readKeys(Path file) throws IOException {

@@ -1,5 +1,6 @@
 package io.vigil.ledger;
 
+import io.vigil.crypto.MerkleTree;
 import io.vigil.ledger.contracts.AuditLedger;
 import io.vigil.ledger.contracts.DeviceTrust;
 import java.io.IOException;
@@ -13,12 +14,16 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.RawTransactionManager;
@@ -45,13 +50,17 @@ public final class Ledger implements AutoCloseable {
     private final HashRecordingManager writerManager;
     private final AuditLedger audit;
     private final DeviceTrust trust;
+    /** The first AuditLedger's address on this chain, when a data dir from before anchor roots had one; or null. */
+    private final String legacyAudit;
 
-    private Ledger(Web3j web3j, Info info, HashRecordingManager writerManager, AuditLedger audit, DeviceTrust trust) {
+    private Ledger(Web3j web3j, Info info, HashRecordingManager writerManager, AuditLedger audit, DeviceTrust trust,
+            String legacyAudit) {
         this.web3j = web3j;
         this.info = info;
         this.writerManager = writerManager;
         this.audit = audit;
         this.trust = trust;
+        this.legacyAudit = legacyAudit;
     }
 
     /**
@@ -77,6 +86,17 @@ public final class Ledger implements AutoCloseable {
             }
             String auditAt = pick(auditAddress, known.getProperty("audit_ledger"), web3j);
             String trustAt = pick(trustAddress, known.getProperty("device_trust"), web3j);
+            String legacy = known.getProperty("audit_ledger_v1");
+            if (auditAt != null && !holdsAnchorRoots(web3j, auditAt)) {
+                if (auditAddress != null && !auditAddress.isBlank()) {
+                    throw new IOException("the AuditLedger at " + auditAt + " is the first version (a storage slot per"
+                            + " batch, no anchor roots); deploy the current contract or leave the address unset");
+                }
+                LOG.warn("the remembered AuditLedger {} is the first version: deploying the current one; batches"
+                        + " anchored before stay readable there", auditAt);
+                legacy = auditAt;
+                auditAt = null;
+            }
             boolean deployed = false;
             if (auditAt == null || trustAt == null) {
                 if ((auditAddress != null && !auditAddress.isBlank()) || (trustAddress != null && !trustAddress.isBlank())) {
@@ -97,6 +117,9 @@ public final class Ledger implements AutoCloseable {
                 save.setProperty("chain_id", String.valueOf(chainId));
                 save.setProperty("audit_ledger", auditAt);
                 save.setProperty("device_trust", trustAt);
+                if (legacy != null) {
+                    save.setProperty("audit_ledger_v1", legacy);
+                }
                 try (var out = Files.newOutputStream(remembered)) {
                     save.store(out, "Vigil contracts deployed on " + rpcUrl);
                 }
@@ -106,7 +129,7 @@ public final class Ledger implements AutoCloseable {
             Info info = new Info(rpcUrl, chainId, auditAt, trustAt, writer.getAddress());
             LOG.info("ledger on {} (chain {}): AuditLedger {}, DeviceTrust {}{}", rpcUrl, chainId, auditAt, trustAt,
                     deployed ? " (deployed now)" : "");
-            return new Ledger(web3j, info, writerManager, audit, trust);
+            return new Ledger(web3j, info, writerManager, audit, trust, legacy);
         } catch (Exception e) {
             web3j.shutdown();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
@@ -120,6 +143,16 @@ public final class Ledger implements AutoCloseable {
         }
         String code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
         return code == null || code.equals("0x") || code.isEmpty() ? null : address;
+    }
+
+    /** True when the contract answers {@code anchoredAt(bytes32)}: the AuditLedger that anchors under roots. */
+    private static boolean holdsAnchorRoots(Web3j web3j, String address) throws IOException {
+        String selector = org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("anchoredAt",
+                List.of(new org.web3j.abi.datatypes.generated.Bytes32(new byte[32])), List.of()));
+        var answer = web3j.ethCall(org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(null,
+                address, selector), DefaultBlockParameterName.LATEST).send();
+        String value = answer.getValue();
+        return !answer.hasError() && !answer.isReverted() && value != null && value.length() == 66;
     }
 
     private static PollingTransactionReceiptProcessor receipts(Web3j web3j) {
@@ -140,9 +173,100 @@ public final class Ledger implements AutoCloseable {
         return call(() -> trust.commandThreshold().send()).intValueExact();
     }
 
-    /** The root anchored on-chain for a batch, or empty when the batch is not anchored. */
+    /**
+     * How the chain anchors one batch: its hash as its first BatchAnchored event gives it, that transaction's batch
+     * hashes in event order (the anchor's leaves), the RFC 6962 root over them, and whether the contract's storage
+     * holds that root ({@code anchoredAt}, the block it was anchored in).
+     */
+    public record Anchor(String batchHash, String txHash, long block, List<String> anchorHashes, int anchorIndex,
+            String anchorRoot, boolean rootHeld) {
+
+        /** RFC 6962 audit path of the batch hash up to the anchor root. */
+        public List<String> anchorPath() {
+            return MerkleTree.auditPath(anchorHashes.stream().map(LedgerIds::hash).toList(), anchorIndex);
+        }
+    }
+
+    /**
+     * The hash anchored on-chain for a batch, or empty when the batch is not anchored: its first BatchAnchored
+     * event, counted only when the contract holds its transaction's anchor root.
+     */
     public Optional<String> batchRoot(UUID batchId) throws IOException {
-        byte[] root = call(() -> audit.batchRoot(LedgerIds.batch(batchId)).send());
+        return batchRoot(batchId, null);
+    }
+
+    /** As {@link #batchRoot(UUID)}; {@code block}, when known, is where to look for the anchor. */
+    public Optional<String> batchRoot(UUID batchId, Long block) throws IOException {
+        Optional<Anchor> anchor = anchor(batchId, block);
+        if (anchor.isPresent()) {
+            return anchor.get().rootHeld() ? Optional.of(anchor.get().batchHash()) : Optional.empty();
+        }
+        return legacyBatchRoot(batchId);
+    }
+
+    /** The batch's anchor as the chain has it (see {@link Anchor}); empty when no event anchors it. */
+    public Optional<Anchor> anchor(UUID batchId, Long block) throws IOException {
+        Optional<Anchor> found = call(() -> readAnchor(web3j, audit, info.auditLedger(), batchId, block));
+        return found.isEmpty() && block != null ? call(() -> readAnchor(web3j, audit, info.auditLedger(), batchId, null))
+                : found;
+    }
+
+    /** Reads a batch's anchor straight from the node: its event, its transaction's events, the stored root. */
+    public static Optional<Anchor> readAnchor(Web3j web3j, AuditLedger audit, String address, UUID batchId, Long block)
+            throws Exception {
+        var from = block == null ? DefaultBlockParameterName.EARLIEST : DefaultBlockParameter.valueOf(BigInteger.valueOf(block));
+        var to = block == null ? DefaultBlockParameterName.LATEST : DefaultBlockParameter.valueOf(BigInteger.valueOf(block));
+        EthFilter filter = new EthFilter(from, to, address);
+        filter.addSingleTopic(EventEncoder.encode(AuditLedger.BATCHANCHORED_EVENT));
+        filter.addSingleTopic("0x" + LedgerIds.hex(LedgerIds.batch(batchId)));
+        var logs = web3j.ethGetLogs(filter).send();
+        if (logs.hasError()) {
+            throw new IOException("eth_getLogs: " + logs.getError().getMessage());
+        }
+        if (logs.getLogs().isEmpty()) {
+            return Optional.empty();
+        }
+        Log first = (Log) logs.getLogs().get(0).get();
+        TransactionReceipt receipt = web3j.ethGetTransactionReceipt(first.getTransactionHash()).send()
+                .getTransactionReceipt().orElseThrow(() -> new IOException("no receipt for " + first.getTransactionHash()));
+        List<String> hashes = new java.util.ArrayList<>();
+        int index = -1;
+        byte[] id = LedgerIds.batch(batchId);
+        for (var e : audit.getBatchAnchoredEvents(receipt)) {
+            if (index < 0 && java.util.Arrays.equals(e.batchId, id)) {
+                index = hashes.size();
+            }
+            hashes.add(LedgerIds.hex(e.batchHash));
+        }
+        if (index < 0) {
+            return Optional.empty();
+        }
+        byte[] root = MerkleTree.root(hashes.stream().map(LedgerIds::hash).toList());
+        long mined = receipt.getBlockNumber().longValueExact();
+        boolean held = audit.anchoredAt(root).send().longValueExact() == mined;
+        return Optional.of(new Anchor(hashes.get(index), receipt.getTransactionHash(), mined, List.copyOf(hashes), index,
+                LedgerIds.hex(root), held));
+    }
+
+    /** A batch anchored by the first AuditLedger (one storage slot per batch, {@code batchRoot(bytes32)}). */
+    public Optional<String> legacyBatchRoot(UUID batchId) throws IOException {
+        if (legacyAudit == null) {
+            return Optional.empty();
+        }
+        var function = new org.web3j.abi.datatypes.Function("batchRoot",
+                List.of(new org.web3j.abi.datatypes.generated.Bytes32(LedgerIds.batch(batchId))),
+                List.of(new org.web3j.abi.TypeReference<org.web3j.abi.datatypes.generated.Bytes32>() { }));
+        var answer = call(() -> web3j.ethCall(org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(
+                null, legacyAudit, org.web3j.abi.FunctionEncoder.encode(function)), DefaultBlockParameterName.LATEST)
+                .send());
+        if (answer.hasError() || answer.isReverted() || answer.getValue() == null) {
+            return Optional.empty();
+        }
+        var decoded = org.web3j.abi.FunctionReturnDecoder.decode(answer.getValue(), function.getOutputParameters());
+        if (decoded.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] root = (byte[]) decoded.get(0).getValue();
         return LedgerIds.isZero(root) ? Optional.empty() : Optional.of(LedgerIds.hex(root));
     }
 
@@ -164,10 +288,11 @@ public final class Ledger implements AutoCloseable {
         }
         TransactionReceipt r = found.get();
         java.util.Map<String, String> topics = java.util.Map.of(
-                org.web3j.abi.EventEncoder.encode(AuditLedger.BATCHANCHORED_EVENT), "BatchAnchored",
-                org.web3j.abi.EventEncoder.encode(AuditLedger.INCIDENT_EVENT), "Incident",
-                org.web3j.abi.EventEncoder.encode(AuditLedger.INCIDENTCOUNTED_EVENT), "IncidentCounted",
-                org.web3j.abi.EventEncoder.encode(DeviceTrust.TRUSTCHANGED_EVENT), "TrustChanged");
+                EventEncoder.encode(AuditLedger.BATCHANCHORED_EVENT), "BatchAnchored",
+                EventEncoder.encode(AuditLedger.ANCHORROOT_EVENT), "AnchorRoot",
+                EventEncoder.encode(AuditLedger.INCIDENT_EVENT), "Incident",
+                EventEncoder.encode(AuditLedger.INCIDENTCOUNTED_EVENT), "IncidentCounted",
+                EventEncoder.encode(DeviceTrust.TRUSTCHANGED_EVENT), "TrustChanged");
         java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
         for (org.web3j.protocol.core.methods.response.Log log : r.getLogs()) {
             String name = log.getTopics().isEmpty() ? "anonymous" : topics.getOrDefault(log.getTopics().get(0), "other");
@@ -202,6 +327,10 @@ public final class Ledger implements AutoCloseable {
             out.add(event("BatchAnchored", "batch_id", new java.util.UUID(id.getLong(), id.getLong()).toString(),
                     "batch_hash", LedgerIds.hex(e.batchHash), "log_count", e.logCount.longValueExact(),
                     "max_anomaly_score", e.maxAnomalyScore.longValueExact(), "timestamp", e.timestamp.longValueExact()));
+        }
+        for (var e : audit.getAnchorRootEvents(r)) {
+            out.add(event("AnchorRoot", "root", LedgerIds.hex(e.root), "batch_count", e.batchCount.longValueExact(),
+                    "op_id", e.opId.longValueExact()));
         }
         for (var e : audit.getIncidentEvents(r)) {
             out.add(event("Incident", "device_hash", LedgerIds.hex(e.deviceId), "kind", e.kind.intValueExact(),

@@ -1,5 +1,6 @@
 package io.vigil.e2e;
 
+import io.vigil.crypto.MerkleTree;
 import io.vigil.ledger.LedgerIds;
 import io.vigil.ledger.contracts.AuditLedger;
 import io.vigil.ledger.contracts.DeviceTrust;
@@ -35,9 +36,28 @@ final class Chain implements AutoCloseable {
         this.auditAddress = auditAddress;
     }
 
+    /**
+     * The hash anchored for a batch: its first BatchAnchored event, counted only when the contract holds the RFC 6962
+     * root over that transaction's anchored batch hashes (in event order) at the transaction's block.
+     */
     Optional<String> batchRoot(String batchId) throws Exception {
-        byte[] root = audit.batchRoot(LedgerIds.batch(UUID.fromString(batchId))).send();
-        return LedgerIds.isZero(root) ? Optional.empty() : Optional.of(LedgerIds.hex(root));
+        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, auditAddress);
+        filter.addSingleTopic(EventEncoder.encode(AuditLedger.BATCHANCHORED_EVENT));
+        filter.addSingleTopic("0x" + LedgerIds.hex(LedgerIds.batch(UUID.fromString(batchId))));
+        List<EthLog.LogResult> found = web3j.ethGetLogs(filter).send().getLogs();
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Log first = (Log) found.get(0).get();
+        var receipt = web3j.ethGetTransactionReceipt(first.getTransactionHash()).send().getTransactionReceipt().orElseThrow();
+        List<byte[]> leaves = audit.getBatchAnchoredEvents(receipt).stream().map(e -> e.batchHash).toList();
+        boolean held = audit.anchoredAt(MerkleTree.root(leaves)).send().equals(receipt.getBlockNumber());
+        return held ? Optional.of(org.web3j.utils.Numeric.cleanHexPrefix(first.getTopics().get(2))) : Optional.empty();
+    }
+
+    /** The block the contract's storage says an anchor root was anchored in; 0 when it holds no such root. */
+    long anchoredAt(String anchorRoot) throws Exception {
+        return audit.anchoredAt(LedgerIds.hash(anchorRoot)).send().longValueExact();
     }
 
     int trustOf(String deviceId) throws Exception {

@@ -111,6 +111,24 @@ class LedgerIT {
                 assertThat(v.get("block_number").asLong()).isPositive();
             }
         });
+        // A log proves up to a root in the contract's storage: its audit path to the batch hash, then the batch's
+        // path among the batches its transaction anchored (many batches, one root slot).
+        JsonNode log = api.items("/api/v1/logs?device_id=" + HEALTHY + "&limit=1").get(0);
+        JsonNode proof = api.viewer("/api/v1/logs/" + HEALTHY + "/" + log.get("sequence_no").asLong() + "/proof");
+        String batchRoot = io.vigil.crypto.MerkleTree.rootFromAuditPath(
+                proof.get("leaf_input").asText().getBytes(StandardCharsets.UTF_8), proof.get("leaf_index").asInt(),
+                proof.get("tree_size").asInt(), texts(proof.get("audit_path")));
+        assertThat(batchRoot).isEqualTo(proof.get("onchain_hash").asText());
+        String anchorRoot = io.vigil.crypto.MerkleTree.rootFromAuditPath(java.util.HexFormat.of().parseHex(batchRoot),
+                proof.get("anchor_index").asInt(), proof.get("anchor_size").asInt(), texts(proof.get("anchor_path")));
+        assertThat(anchorRoot).as(proof.toString()).isEqualTo(proof.get("anchor_root").asText());
+        assertThat(chain.anchoredAt(anchorRoot)).as("block holding the anchor root").isPositive();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(h -> out.add(h.asText()));
+        return out;
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.boot.Ports;
+import io.vigil.crypto.MerkleTree;
 import io.vigil.ledger.contracts.AuditLedger;
 import io.vigil.ledger.contracts.DeviceTrust;
 import java.math.BigInteger;
@@ -84,25 +85,60 @@ class LedgerContractTest {
     }
 
     @Test
-    void anchorsABatchRootOnceAndReadsItBackByBatchId() throws Exception {
-        UUID batchId = UUID.randomUUID();
+    void anchorsBatchesUnderOneRootAndReadsEachBackByBatchId() throws Exception {
+        UUID first = UUID.randomUUID();
         String root = "38ea503500f0aa8e3015b8abd7a899d0fd39f76b025a8508a9d624965455cd6e";
-        assertThat(ledger.batchRoot(batchId)).isEmpty();
+        assertThat(ledger.batchRoot(first)).isEmpty();
 
-        TransactionReceipt receipt = anchor(batchId, root);
+        TransactionReceipt receipt = anchor(first, root);
 
         assertThat(receipt.isStatusOK()).isTrue();
-        assertThat(ledger.batchRoot(batchId)).contains(root);
+        assertThat(ledger.batchRoot(first)).contains(root);
         List<AuditLedger.BatchAnchoredEventResponse> events = auditAs(chain.writer()).getBatchAnchoredEvents(receipt);
         assertThat(events).hasSize(1);
         assertThat(LedgerIds.hex(events.get(0).batchHash)).isEqualTo(root);
         assertThat(events.get(0).logCount).isEqualTo(BigInteger.valueOf(100));
         assertThat(events.get(0).maxAnomalyScore).isEqualTo(BigInteger.valueOf(250));
-        // Gas-aware: one storage slot per anchor plus an event.
-        assertThat(receipt.getGasUsed().longValue()).isLessThan(80_000);
-        System.out.println("gas: one anchor " + receipt.getGasUsed());
 
-        assertThatThrownBy(() -> anchor(batchId, root)).isInstanceOf(TransactionException.class);
+        // Three batches in one transaction: one root over their hashes is held, each batch proves up to it.
+        List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        List<String> hashes = List.of("a1".repeat(32), "b2".repeat(32), "c3".repeat(32));
+        TransactionReceipt three = ledger.anchorBatches(nextOp(), ids.stream().map(LedgerIds::batch).toList(),
+                hashes.stream().map(LedgerIds::hash).toList(), List.of(LedgerIds.name("gw-a"), LedgerIds.name("gw-b"),
+                        LedgerIds.name("gw-a")), big(1, 2, 3), big(10, 20, 30), big(0, 9_000, 0), h -> { });
+        byte[] expectedRoot = MerkleTree.root(hashes.stream().map(LedgerIds::hash).toList());
+        List<AuditLedger.AnchorRootEventResponse> roots = auditAs(chain.writer()).getAnchorRootEvents(three);
+        assertThat(roots).hasSize(1);
+        assertThat(LedgerIds.hex(roots.get(0).root)).isEqualTo(LedgerIds.hex(expectedRoot));
+        assertThat(auditAs(chain.writer()).anchoredAt(expectedRoot).send()).isEqualTo(three.getBlockNumber());
+        for (int i = 0; i < 3; i++) {
+            assertThat(ledger.batchRoot(ids.get(i), three.getBlockNumber().longValueExact())).contains(hashes.get(i));
+            Ledger.Anchor anchor = ledger.anchor(ids.get(i), null).orElseThrow();
+            assertThat(anchor.rootHeld()).isTrue();
+            assertThat(anchor.anchorIndex()).isEqualTo(i);
+            assertThat(anchor.anchorRoot()).isEqualTo(LedgerIds.hex(expectedRoot));
+            assertThat(MerkleTree.rootFromAuditPath(LedgerIds.hash(hashes.get(i)), i, 3, anchor.anchorPath()))
+                    .isEqualTo(LedgerIds.hex(expectedRoot));
+        }
+
+        // A batch id anchored again counts by its first anchor.
+        anchor(first, "99".repeat(32));
+        assertThat(ledger.batchRoot(first)).contains(root);
+        assertThatThrownBy(() -> ledger.anchorBatches(nextOp(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), h -> { })).isInstanceOf(TransactionException.class);
+    }
+
+    @Test
+    void theContractsAnchorRootIsRfc6962sMerkleTreeHash() throws Exception {
+        AuditLedger view = auditAs(chain.writer());
+        for (int n = 1; n <= 17; n++) {
+            List<byte[]> leaves = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                leaves.add(LedgerIds.hash(String.format("%064x", 7 * i + n)));
+            }
+            assertThat(LedgerIds.hex(view.rfc6962Root(leaves).send())).as("%d leaves", n)
+                    .isEqualTo(MerkleTree.rootHex(leaves));
+        }
     }
 
     @Test
@@ -233,10 +269,12 @@ class LedgerContractTest {
         long perAnchor = (anchor10 - anchor1) / 9;
         long perIncident = (incident10 - incident1) / 9;
         long perPenalty = (penalty10 - penalty1) / 9;
-        System.out.printf("gas: anchor tx %d (1 batch), +%d per batch; incident tx %d (1), +%d per incident;"
-                + " trust tx %d (1 penalty), +%d per penalty, %d for 10 clamped rewards%n",
-                anchor1, perAnchor, incident1, perIncident, penalty1, perPenalty, reward10);
-        assertThat(perAnchor).isLessThan(30_000);   // one new storage slot and one event
+        long anchor100 = anchors(100);
+        System.out.printf("gas: anchor tx %d (1 batch), +%d per batch, %d for 100 batches; incident tx %d (1),"
+                + " +%d per incident; trust tx %d (1 penalty), +%d per penalty, %d for 10 clamped rewards%n",
+                anchor1, perAnchor, anchor100, incident1, perIncident, penalty1, perPenalty, reward10);
+        assertThat(perAnchor).isLessThan(12_000);   // an event and two hashes, no storage slot (was 27,471)
+        assertThat(anchor100).isLessThan(800_000);  // one root slot for the transaction
         assertThat(perIncident).isLessThan(8_000);  // an event, no storage
         assertThat(perPenalty).isLessThan(30_000);  // one storage slot and one event
         assertThat(anchor1).isLessThan(80_000);
@@ -286,6 +324,30 @@ class LedgerContractTest {
             values[i] = delta;
         }
         return ledger.applyDeltas(nextOp(), devices, big(values), h -> { }).getGasUsed().longValue();
+    }
+
+    @Test
+    void anAuditLedgerWithoutAnchorRootsIsReplacedWhenRememberedAndRefusedWhenConfigured() throws Exception {
+        // A contract with code but no anchoredAt stands in for the first AuditLedger (a storage slot per batch).
+        String old = ledger.info().deviceTrust();
+        Path remembered = dir.resolve("first-version");
+        java.nio.file.Files.createDirectories(remembered);
+        java.nio.file.Files.writeString(remembered.resolve("contracts.properties"),
+                "chain_id=" + DevChain.CHAIN_ID + "\naudit_ledger=" + old + "\ndevice_trust=" + old + "\n");
+
+        try (Ledger l = Ledger.connect(chain.url(), chain.writer(), chain.owner(), null, null, remembered, 50)) {
+            assertThat(l.info().auditLedger()).isNotEqualToIgnoringCase(old);
+            UUID batchId = UUID.randomUUID();
+            l.anchorBatches(nextOp(), List.of(LedgerIds.batch(batchId)), List.of(LedgerIds.hash("5a".repeat(32))),
+                    List.of(LedgerIds.name("gw")), big(1), big(1), big(0), h -> { });
+            assertThat(l.batchRoot(batchId)).contains("5a".repeat(32));
+            assertThat(l.legacyBatchRoot(UUID.randomUUID())).isEmpty();
+        }
+        assertThat(java.nio.file.Files.readString(remembered.resolve("contracts.properties")))
+                .contains("audit_ledger_v1=" + old);
+
+        assertThatThrownBy(() -> Ledger.connect(chain.url(), chain.writer(), chain.owner(), old, null,
+                dir.resolve("configured"), 50)).isInstanceOf(java.io.IOException.class).hasMessageContaining("first version");
     }
 
     @Test
