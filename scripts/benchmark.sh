@@ -33,11 +33,15 @@ else
   export VIGIL_MQTT_PORT=$mqtt
 fi
 # The server's JVM options as ./vigil run picks them (C1 only on 2 CPUs or fewer), unless VIGIL_JAVA_OPTS is set.
-default_opts="-Xmx2g"; [ "$(nproc)" -le 2 ] && default_opts="$default_opts -XX:TieredStopAtLevel=1"
+default_opts="-Xmx2g"; [ "$(nproc)" -le 2 ] && default_opts="$default_opts -XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
 "$java_bin" ${VIGIL_JAVA_OPTS:-$default_opts} -jar "$jar" run > "$work/vigil.log" 2>&1 & pids+=($!)
+ready=
 for _ in $(seq 1 240); do
-  curl -s -o /dev/null --cacert "$work/data/tls/ca.pem" "https://localhost:$http/health" 2>/dev/null && break; sleep 0.5
+  curl -s -o /dev/null --cacert "$work/data/tls/ca.pem" "https://localhost:$http/health" 2>/dev/null && { ready=1; break; }
+  kill -0 "${pids[-1]}" 2>/dev/null || break
+  sleep 0.5
 done
+if [ -z "$ready" ]; then echo "Vigil did not start; the end of its log:" >&2; tail -20 "$work/vigil.log" >&2; exit 1; fi
 publisher_args() {
   if [ -z "${VIGIL_BENCH_PER_DEVICE:-}" ]; then echo --connections 8; return; fi
   if command -v gcc > /dev/null && ls /usr/lib/*/libmosquitto.so.1 > /dev/null 2>&1 \
