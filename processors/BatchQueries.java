@@ -90,9 +90,10 @@ public class BatchQueries {
             status = ledger == null ? "no_ledger" : "ledger_unavailable";
         } else {
             try {
-                Number storedBlock = (Number) batch.get("block_number");
-                Optional<Ledger.Anchor> anchor = chain.get().anchor(ApiParams.uuid(batchId),
-                        storedBlock == null ? null : storedBlock.longValue());
+                // Read by the anchor's transaction: a database that names the wrong one can make a batch unverified,
+                // never verified, since the hash must come from the chain's own event under a root it holds.
+                Optional<Ledger.Anchor> anchor = txHash == null ? Optional.empty()
+                        : chain.get().anchorIn(ApiParams.uuid(batchId), txHash);
                 if (anchor.isPresent()) {
                     block = anchor.get().block();
                     anchorRoot = anchor.get().anchorRoot();

@@ -75,7 +75,7 @@ public class LogQueries {
         }
         Map<String, Object> proof = Tx.read(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select l.batch_id, l.leaf_index, l.canonical, b.batch_hash,"
-                    + " b.anchor_tx_hash, b.anchor_block from logs l join batches b on b.batch_id = l.batch_id"
+                    + " b.anchor_tx_hash from logs l join batches b on b.batch_id = l.batch_id"
                     + " where l.device_id = ? and l.sequence_no = ?", deviceId, sequenceNo);
             if (rows.isEmpty()) {
                 throw new NotFoundException("no stored log " + deviceId + "/" + sequenceNo, null);
@@ -91,17 +91,16 @@ public class LogQueries {
             p.put("batch_hash", row.get("batch_hash"));
             p.put("tx_hash", row.get("anchor_tx_hash"));
             p.put("leaf_input", row.get("canonical"));
-            p.put("anchor_block", row.get("anchor_block"));
             return p;
         });
         // The root to compare with is the chain's, read now.
         Optional<Ledger> chain = ledger == null ? Optional.empty() : ledger.get();
         String onchain = null;
-        Number block = (Number) proof.remove("anchor_block");
+        String txHash = (String) proof.get("tx_hash");
         if (chain.isPresent()) {
             try {
                 UUID batchId = UUID.fromString((String) proof.get("batch_id"));
-                Optional<Ledger.Anchor> anchor = chain.get().anchor(batchId, block == null ? null : block.longValue());
+                Optional<Ledger.Anchor> anchor = txHash == null ? Optional.empty() : chain.get().anchorIn(batchId, txHash);
                 if (anchor.isPresent()) {
                     onchain = anchor.get().rootHeld() ? anchor.get().batchHash() : null;
                     // The batch's place in its anchoring transaction: batch_hash up to the root the contract holds.

@@ -204,48 +204,58 @@ public final class Ledger implements AutoCloseable {
         return legacyBatchRoot(batchId);
     }
 
-    /** The batch's anchor as the chain has it (see {@link Anchor}); empty when no event anchors it. */
+    /**
+     * The batch's anchor as the chain has it (see {@link Anchor}), found by scanning the contract's BatchAnchored
+     * events for the batch id ({@code eth_getLogs} from genesis, or in {@code block} only); empty when none anchors it.
+     * Tools and tests use it; the API reads by the anchor's transaction ({@link #anchorIn}), which every node serves
+     * at once (public nodes limit the block range of {@code eth_getLogs}).
+     */
     public Optional<Anchor> anchor(UUID batchId, Long block) throws IOException {
-        Optional<Anchor> found = call(() -> readAnchor(web3j, audit, info.auditLedger(), batchId, block));
-        return found.isEmpty() && block != null ? call(() -> readAnchor(web3j, audit, info.auditLedger(), batchId, null))
-                : found;
+        return call(() -> {
+            var from = block == null ? DefaultBlockParameterName.EARLIEST : DefaultBlockParameter.valueOf(BigInteger.valueOf(block));
+            var to = block == null ? DefaultBlockParameterName.LATEST : DefaultBlockParameter.valueOf(BigInteger.valueOf(block));
+            EthFilter filter = new EthFilter(from, to, info.auditLedger());
+            filter.addSingleTopic(EventEncoder.encode(AuditLedger.BATCHANCHORED_EVENT));
+            filter.addSingleTopic("0x" + LedgerIds.hex(LedgerIds.batch(batchId)));
+            var logs = web3j.ethGetLogs(filter).send();
+            if (logs.hasError()) {
+                throw new IOException("eth_getLogs: " + logs.getError().getMessage());
+            }
+            return logs.getLogs().isEmpty() ? Optional.<Anchor>empty()
+                    : anchorIn(batchId, ((Log) logs.getLogs().get(0).get()).getTransactionHash());
+        });
     }
 
-    /** Reads a batch's anchor straight from the node: its event, its transaction's events, the stored root. */
-    public static Optional<Anchor> readAnchor(Web3j web3j, AuditLedger audit, String address, UUID batchId, Long block)
-            throws Exception {
-        var from = block == null ? DefaultBlockParameterName.EARLIEST : DefaultBlockParameter.valueOf(BigInteger.valueOf(block));
-        var to = block == null ? DefaultBlockParameterName.LATEST : DefaultBlockParameter.valueOf(BigInteger.valueOf(block));
-        EthFilter filter = new EthFilter(from, to, address);
-        filter.addSingleTopic(EventEncoder.encode(AuditLedger.BATCHANCHORED_EVENT));
-        filter.addSingleTopic("0x" + LedgerIds.hex(LedgerIds.batch(batchId)));
-        var logs = web3j.ethGetLogs(filter).send();
-        if (logs.hasError()) {
-            throw new IOException("eth_getLogs: " + logs.getError().getMessage());
-        }
-        if (logs.getLogs().isEmpty()) {
-            return Optional.empty();
-        }
-        Log first = (Log) logs.getLogs().get(0).get();
-        TransactionReceipt receipt = web3j.ethGetTransactionReceipt(first.getTransactionHash()).send()
-                .getTransactionReceipt().orElseThrow(() -> new IOException("no receipt for " + first.getTransactionHash()));
-        List<String> hashes = new java.util.ArrayList<>();
-        int index = -1;
-        byte[] id = LedgerIds.batch(batchId);
-        for (var e : audit.getBatchAnchoredEvents(receipt)) {
-            if (index < 0 && java.util.Arrays.equals(e.batchId, id)) {
-                index = hashes.size();
+    /**
+     * The batch's anchor in one transaction: the receipt's BatchAnchored events (the anchor's leaves, in log order),
+     * the RFC 6962 root over them, and whether the contract holds that root at the receipt's block. Empty when the
+     * transaction is unknown to the node or anchors no such batch.
+     */
+    public Optional<Anchor> anchorIn(UUID batchId, String txHash) throws IOException {
+        return call(() -> {
+            Optional<TransactionReceipt> found = web3j.ethGetTransactionReceipt(txHash).send().getTransactionReceipt();
+            if (found.isEmpty() || !info.auditLedger().equalsIgnoreCase(found.get().getTo())) {
+                return Optional.<Anchor>empty();
             }
-            hashes.add(LedgerIds.hex(e.batchHash));
-        }
-        if (index < 0) {
-            return Optional.empty();
-        }
-        byte[] root = MerkleTree.root(hashes.stream().map(LedgerIds::hash).toList());
-        long mined = receipt.getBlockNumber().longValueExact();
-        boolean held = audit.anchoredAt(root).send().longValueExact() == mined;
-        return Optional.of(new Anchor(hashes.get(index), receipt.getTransactionHash(), mined, List.copyOf(hashes), index,
-                LedgerIds.hex(root), held));
+            TransactionReceipt receipt = found.get();
+            List<String> hashes = new java.util.ArrayList<>();
+            int index = -1;
+            byte[] id = LedgerIds.batch(batchId);
+            for (var e : audit.getBatchAnchoredEvents(receipt)) {
+                if (index < 0 && java.util.Arrays.equals(e.batchId, id)) {
+                    index = hashes.size();
+                }
+                hashes.add(LedgerIds.hex(e.batchHash));
+            }
+            if (index < 0) {
+                return Optional.<Anchor>empty();
+            }
+            byte[] root = MerkleTree.root(hashes.stream().map(LedgerIds::hash).toList());
+            long mined = receipt.getBlockNumber().longValueExact();
+            boolean held = audit.anchoredAt(root).send().longValueExact() == mined;
+            return Optional.of(new Anchor(hashes.get(index), receipt.getTransactionHash(), mined, List.copyOf(hashes),
+                    index, LedgerIds.hex(root), held));
+        });
     }
 
     /** A batch anchored by the first AuditLedger (one storage slot per batch, {@code batchRoot(bytes32)}). */

@@ -121,6 +121,14 @@ class LedgerContractTest {
                     .isEqualTo(LedgerIds.hex(expectedRoot));
         }
 
+        // The API reads by the anchor's transaction: the right one proves the batch, another one does not.
+        assertThat(ledger.anchorIn(ids.get(1), three.getTransactionHash()).orElseThrow().batchHash())
+                .isEqualTo(hashes.get(1));
+        assertThat(ledger.anchorIn(ids.get(1), receipt.getTransactionHash())).as("another anchor").isEmpty();
+        TransactionReceipt trustTx = ledger.applyDeltas(nextOp(), List.of(LedgerIds.name("x")), big(1), h -> { });
+        assertThat(ledger.anchorIn(ids.get(1), trustTx.getTransactionHash())).as("not an AuditLedger tx").isEmpty();
+        assertThat(ledger.anchorIn(ids.get(1), "0x" + "ab".repeat(32))).as("no such tx").isEmpty();
+
         // A batch id anchored again counts by its first anchor.
         anchor(first, "99".repeat(32));
         assertThat(ledger.batchRoot(first)).contains(root);
