@@ -37,7 +37,7 @@ default_opts="-Xmx2g"; [ "$(nproc)" -le 2 ] && default_opts="$default_opts -XX:T
 "$java_bin" ${VIGIL_JAVA_OPTS:-$default_opts} -jar "$jar" run > "$work/vigil.log" 2>&1 & pids+=($!)
 ready=
 for _ in $(seq 1 240); do
-  curl -s -o /dev/null --cacert "$work/data/tls/ca.pem" "https://localhost:$http/health" 2>/dev/null && { ready=1; break; }
+  curl -sf -o /dev/null --cacert "$work/data/tls/ca.pem" "https://localhost:$http/health" 2>/dev/null && { ready=1; break; }
   kill -0 "${pids[-1]}" 2>/dev/null || break
   sleep 0.5
 done

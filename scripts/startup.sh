@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cold start, A/B: process start to /health answering, on a fresh data dir each time (embedded broker, dev chain,
+# Cold start, A/B: process start to /health answering 200 (all parts up), on a fresh data dir each time (embedded broker, dev chain,
 # demo fleet, as `./vigil run`), for each JVM option set given, alternated over ROUNDS rounds.
 #   scripts/startup.sh ROUNDS "OPTIONS A" "OPTIONS B" ...     e.g. scripts/startup.sh 3 "" "-XX:SharedArchiveFile=x.jsa"
 # An empty set means no options. VIGIL_JAR=other.jar measures another build. Prints one line per start, then medians.
@@ -27,7 +27,7 @@ for round in $(seq 1 "$rounds"); do
     pid=$!
     ready=
     for _ in $(seq 1 1200); do
-      if curl -s -o /dev/null -k "https://localhost:$http/health" 2>/dev/null; then ready=1; break; fi
+      if curl -sf -o /dev/null -k "https://localhost:$http/health" 2>/dev/null; then ready=1; break; fi
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.05
     done
