@@ -23,7 +23,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.http.HttpService;
@@ -62,6 +62,9 @@ public final class AuditCommand {
             web3j.shutdown();
         }
     }
+
+    /** Blocks per eth_getLogs call (public nodes limit the range, some to 2,000). */
+    static final long LOG_RANGE = 2_000;
 
     /** A batch as the chain anchors it: the hash of its first BatchAnchored event, and whether storage holds its root. */
     record Anchored(String batchHash, boolean rootHeld) {
@@ -123,12 +126,21 @@ public final class AuditCommand {
      * transaction's block.
      */
     static Map<UUID, Anchored> anchored(Web3j web3j, AuditLedger ledger, String address) throws IOException {
-        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, address);
-        filter.addSingleTopic(EventEncoder.encode(AuditLedger.BATCHANCHORED_EVENT));
         Map<String, List<EthLog.LogObject>> byTx = new java.util.LinkedHashMap<>();
-        for (EthLog.LogResult<?> result : web3j.ethGetLogs(filter).send().getLogs()) {
-            EthLog.LogObject log = (EthLog.LogObject) result.get();
-            byTx.computeIfAbsent(log.getTransactionHash(), k -> new ArrayList<>()).add(log);
+        long latest = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+        // In ranges of LOG_RANGE blocks: public nodes refuse eth_getLogs over longer ones.
+        for (long from = 0; from <= latest; from += LOG_RANGE) {
+            EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
+                    DefaultBlockParameter.valueOf(BigInteger.valueOf(Math.min(latest, from + LOG_RANGE - 1))), address);
+            filter.addSingleTopic(EventEncoder.encode(AuditLedger.BATCHANCHORED_EVENT));
+            EthLog found = web3j.ethGetLogs(filter).send();
+            if (found.hasError()) {
+                throw new IOException("cannot read the chain's BatchAnchored events: " + found.getError().getMessage());
+            }
+            for (EthLog.LogResult<?> result : found.getLogs()) {
+                EthLog.LogObject log = (EthLog.LogObject) result.get();
+                byTx.computeIfAbsent(log.getTransactionHash(), k -> new ArrayList<>()).add(log);
+            }
         }
         Map<UUID, Anchored> anchored = new java.util.LinkedHashMap<>();
         for (List<EthLog.LogObject> logs : byTx.values()) {
