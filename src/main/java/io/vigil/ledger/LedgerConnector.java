@@ -52,7 +52,7 @@ public class LedgerConnector implements AutoCloseable {
                 } catch (Exception e) {
                     lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                     nextAttempt = System.currentTimeMillis() + retryMs;
-                    LOG.warn("ledger node {} not reachable: {} (retrying)", rpcUrl, lastError);
+                    LOG.warn("ledger on {} not usable: {} (retrying)", rpcUrl, lastError);
                 }
             }
             return Optional.ofNullable(ledger);
