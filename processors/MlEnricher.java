@@ -136,7 +136,7 @@ public class MlEnricher {
         for (String id : streaming.takeDue(now, periodMs)) {
             // One device at a time under the scorer's lock (its context and forest from the same moment); the slow
             // part, serializing and compressing the forest, outside it, so scoring goes on meanwhile.
-            com.amazon.randomcutforest.parkservices.state.ThresholdedRandomCutForestState state;
+            io.vigil.ml.DeviceForest.State state;
             synchronized (scorer) {
                 Features.DeviceContext c = scorer.context(id);
                 state = streaming.snapshot(id);

@@ -1,11 +1,5 @@
 package io.vigil.ml;
 
-import com.amazon.randomcutforest.config.Precision;
-import com.amazon.randomcutforest.config.TransformMethod;
-import com.amazon.randomcutforest.parkservices.AnomalyDescriptor;
-import com.amazon.randomcutforest.parkservices.ThresholdedRandomCutForest;
-import com.amazon.randomcutforest.parkservices.state.ThresholdedRandomCutForestMapper;
-import com.amazon.randomcutforest.parkservices.state.ThresholdedRandomCutForestState;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -22,10 +16,12 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * One Random Cut Forest per device (Amazon's thresholded RCF), learning that device's own normal from its
- * first packets: it gives grades after {@link #WARM_UP} packets, so a new device is covered within its first
- * hour at any rate above one packet a minute. At most {@code maxDevices} forests are kept in memory (least
- * recently used leave, their last snapshot stays in the database). Forests are saved as gzipped JSON state.
+ * One Random Cut Forest per device ({@link DeviceForest}: Amazon's forest on the device's own normalized readings,
+ * graded against the device's own scores), learning that device's own normal from its first packets: it gives
+ * grades after {@link #WARM_UP} packets, so a new device is covered within its first hour at any rate above one
+ * packet a minute. At most {@code maxDevices} forests are kept in memory (least recently used leave, their last
+ * snapshot stays in the database). Forests are saved as gzipped JSON state; a state of another version (the
+ * thresholded forests of before) is not read, and that device's forest starts afresh.
  */
 public final class StreamingModels {
 
@@ -37,8 +33,6 @@ public final class StreamingModels {
 
     /** Packets a device's forest sees before it grades. */
     public static final int WARM_UP = 48;
-    /** Bounding boxes cached for 30 % of nodes: about 21 µs and 20 KB per device forest (5 trees, sample 32). */
-    static final double CACHE = 0.3;
     /** The features the forests see (the heartbeat flag is left out: it is a schedule, not a behaviour). */
     static final int[] INPUT = {0, 1, 4, 5, 6, 7, 9, 10, 11};
 
@@ -56,7 +50,7 @@ public final class StreamingModels {
     private final int trees;
     private final int sampleSize;
     private final long seed;
-    private final LinkedHashMap<String, ThresholdedRandomCutForest> forests;
+    private final LinkedHashMap<String, DeviceForest> forests;
     private final Set<String> dirty = new HashSet<>();
     private long lastTake;
 
@@ -71,10 +65,11 @@ public final class StreamingModels {
     /** Grades one packet of a device (features in {@link Features#NAMES} order) and learns from it. */
     public synchronized Grade process(String deviceId, double[] features, long timestamp,
             java.util.function.Function<String, byte[]> stored) {
-        ThresholdedRandomCutForest forest = forests.get(deviceId);
+        DeviceForest forest = forests.get(deviceId);
         if (forest == null) {
             byte[] state = stored == null ? null : stored.apply(deviceId);
-            forest = state != null ? restore(state) : create(deviceId);
+            forest = state != null ? restore(state) : null;
+            forest = forest != null ? forest : create(deviceId);
             forests.put(deviceId, forest);
             if (forests.size() > maxDevices) {
                 String eldest = forests.keySet().iterator().next();
@@ -87,33 +82,21 @@ public final class StreamingModels {
             double v = features[INPUT[i]];
             point[i] = INPUT[i] == 6 ? Math.log1p(Math.max(0, v)) : v;
         }
-        long seen = forest.getForest().getTotalUpdates();
-        AnomalyDescriptor d = forest.process(point, timestamp);
+        boolean ready = forest.seen >= WARM_UP;
+        double[] d = forest.process(point);
         dirty.add(deviceId);
-        return new Grade(d.getAnomalyGrade(), d.getRCFScore(), seen >= WARM_UP);
+        return new Grade(ready ? d[0] : 0, d[1], ready);
     }
 
-    private ThresholdedRandomCutForest create(String deviceId) {
-        return ThresholdedRandomCutForest.builder()
-                .dimensions(INPUT.length)
-                .shingleSize(1)
-                .numberOfTrees(trees)
-                .sampleSize(sampleSize)
-                .outputAfter(WARM_UP)
-                .precision(Precision.FLOAT_32)
-                .boundingBoxCacheFraction(CACHE)
-                .transformMethod(TransformMethod.NORMALIZE)
-                .anomalyRate(0.005)
-                .zFactor(3.5)
-                .randomSeed(seed ^ deviceId.hashCode())
-                .build();
+    private DeviceForest create(String deviceId) {
+        return DeviceForest.create(INPUT.length, trees, sampleSize, seed ^ deviceId.hashCode());
     }
 
     /** Gzipped JSON state of every forest changed since the last call, and forgets that they changed. */
     public Map<String, byte[]> changed() {
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (String id : takeChanged()) {
-            ThresholdedRandomCutForestState state = snapshot(id);
+            DeviceForest.State state = snapshot(id);
             if (state != null) {
                 out.put(id, gzip(state));
             }
@@ -157,21 +140,17 @@ public final class StreamingModels {
      * A copy of one device's forest state (null if it left memory), taken under the lock: serializing and compressing
      * it happen outside, so a save of 1,000 forests no longer stops scoring for as long as it takes (issue 15).
      */
-    public synchronized ThresholdedRandomCutForestState snapshot(String deviceId) {
-        ThresholdedRandomCutForest forest = forests.get(deviceId);
-        return forest == null ? null : new ThresholdedRandomCutForestMapper().toState(forest);
+    public synchronized DeviceForest.State snapshot(String deviceId) {
+        DeviceForest forest = forests.get(deviceId);
+        return forest == null ? null : forest.state();
     }
 
     public synchronized int size() {
         return forests.size();
     }
 
-    static byte[] save(ThresholdedRandomCutForest forest) {
-        return gzip(new ThresholdedRandomCutForestMapper().toState(forest));
-    }
-
     /** The gzipped JSON form of a forest's state, as stored in {@code ml_device_state}. */
-    public static byte[] gzip(ThresholdedRandomCutForestState state) {
+    public static byte[] gzip(DeviceForest.State state) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
             JSON.writeValue(gz, state);
@@ -181,10 +160,10 @@ public final class StreamingModels {
         return bytes.toByteArray();
     }
 
-    static ThresholdedRandomCutForest restore(byte[] stored) {
+    /** The forest a stored state holds; null for a state of another version, which is not read. */
+    static DeviceForest restore(byte[] stored) {
         try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(stored))) {
-            ThresholdedRandomCutForestState state = JSON.readValue(gz, ThresholdedRandomCutForestState.class);
-            return new ThresholdedRandomCutForestMapper().toModel(state);
+            return DeviceForest.of(JSON.readValue(gz, DeviceForest.State.class));
         } catch (IOException e) {
             throw new UncheckedIOException("a stored streaming model cannot be read", e);
         }

@@ -115,7 +115,7 @@ public class HotPathBench {
     /** A device's streaming model (RCF) grading and learning one packet. */
     @State(Scope.Benchmark)
     public static class DeviceModels {
-        @Param({"10:64", "5:32"})
+        @Param({"5:16", "5:32"})
         public String treesAndSample;
         StreamingModels models;
         double[][] rows;

@@ -69,6 +69,23 @@ class StreamingModelsTest {
     }
 
     @Test
+    void a_stored_state_of_another_version_starts_the_device_afresh() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+            // the shape of a thresholded forest's state, as versions before 2 saved it
+            gz.write("{\"forestState\":{\"numberOfTrees\":5},\"lastAnomalyTimeStamp\":0}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        StreamingModels models = new StreamingModels(10, 5, 16, 1);
+        List<Scenarios.Row> rows = rows();
+        for (int i = 0; i <= StreamingModels.WARM_UP; i++) {
+            StreamingModels.Grade g = models.process("d", rows.get(i).features(), i, id -> bytes.toByteArray());
+            assertThat(g.ready()).as("packet %d of a fresh forest", i).isEqualTo(i == StreamingModels.WARM_UP);
+        }
+        assertThat(models.changed().get("d")).as("saved in the new version").isNotNull();
+    }
+
+    @Test
     void at_most_max_devices_forests_stay_in_memory() {
         StreamingModels models = new StreamingModels(2, 10, 64, 1);
         double[] f = rows().get(0).features();

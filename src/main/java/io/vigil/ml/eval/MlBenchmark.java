@@ -18,7 +18,7 @@ public final class MlBenchmark {
 
     /** The defaults of vigil.ml.streaming.trees and .sample-size. */
     static final int TREES = Integer.getInteger("vigil.ml.streaming.trees", 5);
-    static final int SAMPLE = Integer.getInteger("vigil.ml.streaming.sample-size", 32);
+    static final int SAMPLE = Integer.getInteger("vigil.ml.streaming.sample-size", 16);
 
     private MlBenchmark() {
     }
@@ -75,7 +75,7 @@ public final class MlBenchmark {
             }
             return s;
         }) / x.length);
-        out.printf(Locale.ROOT, "heap per device forest: %.0f KB (200 forests of 300 packets each)%n",
+        out.printf(Locale.ROOT, "heap per device forest: %.1f KB (200 forests of 300 packets each)%n",
                 heapPerForest(x) / 1024.0);
         java.util.Map<String, byte[]> saved = streaming[0].changed();
         long bytes = saved.values().stream().mapToLong(b -> b.length).sum();
