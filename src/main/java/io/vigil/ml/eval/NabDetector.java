@@ -41,27 +41,75 @@ public final class NabDetector {
     private NabDetector() {
     }
 
+    /**
+     * The detector's choices: the forest's shingle, the likelihood's averaging window, the spatial tolerance, and the
+     * window of an optional second view (0: none; else the likelihood of |value − mean| / σ over that many past
+     * rows, and a row's score is the larger of the two likelihoods). {@link NabCrossValidation} searches them.
+     */
+    public record Params(int shingle, int average, double tolerance, int zWindow) {
+        public static final Params DEFAULT = new Params(SHINGLE, AVERAGE, SPATIAL_TOLERANCE, 0);
+    }
+
     public static double[] scores(double[] values, long[] times) {
+        return scores(values, rcfScores(values, times, SHINGLE), Params.DEFAULT);
+    }
+
+    /** The forest's raw score of every row (the slow part: 50 trees), learning as it goes. */
+    public static double[] rcfScores(double[] values, long[] times, int shingle) {
         ThresholdedRandomCutForest forest = ThresholdedRandomCutForest.builder()
-                .dimensions(SHINGLE)
-                .shingleSize(SHINGLE)
+                .dimensions(shingle)
+                .shingleSize(shingle)
                 .internalShinglingEnabled(true)
                 .numberOfTrees(50)
                 .sampleSize(256)
                 .transformMethod(TransformMethod.NORMALIZE)
                 .randomSeed(42)
                 .build();
-        Likelihood likelihood = new Likelihood();
+        double[] raw = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            AnomalyDescriptor d = forest.process(new double[] {values[i]}, times[i]);
+            raw[i] = d.getRCFScore();
+        }
+        return raw;
+    }
+
+    /** The reported scores from the forest's raw scores ({@link #rcfScores} with {@code p.shingle()}). */
+    public static double[] scores(double[] values, double[] rcf, Params p) {
+        Likelihood likelihood = new Likelihood(p.average());
+        Likelihood deviation = new Likelihood(p.average());
+        ArrayDeque<Double> window = new ArrayDeque<>();
+        double sum = 0;
+        double squares = 0;
         double[] raw = new double[values.length];
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double[] out = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             double v = values[i];
-            AnomalyDescriptor d = forest.process(new double[] {v}, times[i]);
-            double score = likelihood.next(d.getRCFScore());
+            double score = likelihood.next(rcf[i]);
+            if (p.zWindow() > 0) {
+                double z = 0;
+                if (window.size() >= 10) {
+                    double mean = sum / window.size();
+                    z = Math.abs(v - mean) / Math.sqrt(Math.max(1e-12, squares / window.size() - mean * mean));
+                }
+                window.addLast(v);
+                sum += v;
+                squares += v * v;
+                if (window.size() > p.zWindow()) {
+                    double old = window.removeFirst();
+                    sum -= old;
+                    squares -= old * old;
+                }
+                score = Math.max(score, deviation.next(z));
+            }
+            if (v == min && v == max) {
+                // A series that has not changed yet has nothing anomalous in it: the forest's scores of one value
+                // repeated, normalized by a deviation of 0, wander (seen: alarms in the first 500 rows of a flat line).
+                score = 0;
+            }
             if (i >= LEARNING && max > min) {
-                double tolerance = (max - min) * SPATIAL_TOLERANCE;
+                double tolerance = (max - min) * p.tolerance();
                 if (v > max + tolerance || v < min - tolerance) {
                     score = 1.0;
                 }
@@ -84,16 +132,21 @@ public final class NabDetector {
     static final class Likelihood {
         private final Deque<Double> recent = new ArrayDeque<>();
         private final double[] history = new double[HISTORY];
+        private final int average;
         private int count;
         private double recentSum;
         private double mean;
         private double std = 1;
         private int sinceEstimate;
 
+        Likelihood(int average) {
+            this.average = average;
+        }
+
         double next(double raw) {
             recent.addLast(raw);
             recentSum += raw;
-            if (recent.size() > AVERAGE) {
+            if (recent.size() > average) {
                 recentSum -= recent.removeFirst();
             }
             double average = recentSum / recent.size();

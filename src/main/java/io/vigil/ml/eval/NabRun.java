@@ -47,15 +47,25 @@ public final class NabRun {
         return pass;
     }
 
+    /** One NAB data file as read: its name (category/file.csv), row times in seconds, values and windows. */
+    public record Series(String name, long[] times, double[] values, List<long[]> windows) {
+    }
+
     /** Every data file under {@code nab/data} that the windows file names, with the detector's scores. */
     public static List<NabScorer.DataFile> corpus(Path nab) {
+        return series(nab).stream().map(f -> new NabScorer.DataFile(f.name(), f.times(),
+                NabDetector.scores(f.values(), f.times()), f.windows())).toList();
+    }
+
+    /** Every data file under {@code nab/data} that the windows file names, as read. */
+    public static List<Series> series(Path nab) {
         try {
             JsonNode windows = new ObjectMapper().readTree(nab.resolve("labels/combined_windows.json").toFile());
             List<Path> files;
             try (Stream<Path> s = Files.walk(nab.resolve("data"))) {
                 files = s.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
             }
-            List<NabScorer.DataFile> corpus = new ArrayList<>();
+            List<Series> corpus = new ArrayList<>();
             for (Path file : files) {
                 String key = nab.resolve("data").relativize(file).toString().replace('\\', '/');
                 if (!windows.has(key)) {
@@ -74,7 +84,7 @@ public final class NabRun {
                 for (JsonNode pair : windows.get(key)) {
                     w.add(new long[] {seconds(pair.get(0).asText()), seconds(pair.get(1).asText())});
                 }
-                corpus.add(new NabScorer.DataFile(key, times, NabDetector.scores(values, times), w));
+                corpus.add(new Series(key, times, values, w));
             }
             return corpus;
         } catch (IOException e) {
