@@ -105,12 +105,20 @@ public class LedgerOutbox {
                 gatewayId, batchHash, at, score, kind, sourceId, now);
     }
 
-    /** A trust delta for a device, written only if the device is provisioned. */
+    /**
+     * A trust delta for a device, written only if the device is provisioned. A rise is not written when the chain
+     * already holds the device at 100 ({@code devices.trust_score}, set from mined receipts in the transaction that
+     * marks their rows done; null: never changed, which on chain is 100) and none of its trust rows is still in
+     * flight: the contract would clamp it to no change, at about 8,000 gas a device.
+     */
     public void trust(Connection c, String deviceId, int delta, long at, long now) throws SQLException {
         if (!enabled) {
             return;
         }
         Tx.update(c, "insert into ledger_outbox (kind, device_id, event_time, delta, state, created_at)"
-                + " select 'trust', device_id, ?, ?, 'pending', ? from devices where device_id = ?", at, delta, now, deviceId);
+                + " select 'trust', d.device_id, ?, ?, 'pending', ? from devices d where d.device_id = ?"
+                + (delta > 0 ? " and not (coalesce(d.trust_score, 100) >= 100 and not exists (select 1 from ledger_outbox o"
+                        + " where o.device_id = d.device_id and o.state in ('pending', 'sent') and o.kind = 'trust'))" : ""),
+                at, delta, now, deviceId);
     }
 }
