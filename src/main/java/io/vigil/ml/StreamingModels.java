@@ -43,6 +43,7 @@ public final class StreamingModels {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StreamingModels.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -52,6 +53,7 @@ public final class StreamingModels {
     private final long seed;
     private final LinkedHashMap<String, DeviceForest> forests;
     private final Set<String> dirty = new HashSet<>();
+    private boolean toldOlderVersion;
     private long lastTake;
 
     public StreamingModels(int maxDevices, int trees, int sampleSize, long seed) {
@@ -69,6 +71,11 @@ public final class StreamingModels {
         if (forest == null) {
             byte[] state = stored == null ? null : stored.apply(deviceId);
             forest = state != null ? restore(state) : null;
+            if (state != null && forest == null && !toldOlderVersion) {
+                toldOlderVersion = true;
+                LOG.info("device {}'s saved forest is of an older version and is not read: it and any other such"
+                        + " device start afresh and grade again after {} packets", deviceId, WARM_UP);
+            }
             forest = forest != null ? forest : create(deviceId);
             forests.put(deviceId, forest);
             if (forests.size() > maxDevices) {
