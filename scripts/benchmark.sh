@@ -6,8 +6,8 @@
 # rate 0 = publish as fast as the broker accepts (saturation); a rate below saturation measures latency.
 # On Mosquitto at saturation it then runs raw pub/sub of the same payloads on the same broker and prints the ratio.
 # KEEP_LOG=file keeps Vigil's log of the run; VIGIL_BENCH_DEVICES=10000 publishes as that many devices (1,000).
-# VIGIL_BENCH_PER_DEVICE=1 (embedded only) publishes on one connection per device, each logged in as its device,
-# through scripts/mqtt-pub.c (libmosquitto, one thread; built here with gcc, else Paho in the load generator);
+# VIGIL_BENCH_PER_DEVICE=1 (embedded only) publishes on one connection per device, each logged in as its device, else
+# on 8 connections sharing the fleet login;
 # VIGIL_BENCH_TIMELINE=1 prints latency by the second of publishing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,13 +42,19 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 if [ -z "$ready" ]; then echo "Vigil did not start; the end of its log:" >&2; tail -20 "$work/vigil.log" >&2; exit 1; fi
+# The publisher: scripts/mqtt-pub.c (libmosquitto, one thread), built here with gcc, so that publishing costs little
+# CPU beside Vigil, as an outside load generator would; else Paho in the load generator (VIGIL_BENCH_PAHO=1 forces it).
+c_publisher() {
+  [ -z "${VIGIL_BENCH_PAHO:-}" ] && command -v gcc > /dev/null && ls /usr/lib/*/libmosquitto.so.1 > /dev/null 2>&1 \
+    && gcc -O2 -o "$work/mqtt-pub" scripts/mqtt-pub.c -l:libmosquitto.so.1 2> "$work/gcc.log"
+}
 publisher_args() {
-  if [ -z "${VIGIL_BENCH_PER_DEVICE:-}" ]; then echo --connections 8; return; fi
-  if command -v gcc > /dev/null && ls /usr/lib/*/libmosquitto.so.1 > /dev/null 2>&1 \
-     && gcc -O2 -o "$work/mqtt-pub" scripts/mqtt-pub.c -l:libmosquitto.so.1 2> "$work/gcc.log"; then
-    echo --publisher "$work/mqtt-pub"
+  local c=
+  if c_publisher; then c=1; echo --publisher "$work/mqtt-pub"; fi
+  if [ -n "${VIGIL_BENCH_PER_DEVICE:-}" ]; then
+    [ -n "$c" ] || echo --per-device
   else
-    echo --per-device
+    echo --connections 8
   fi
 }
 echo "broker=$broker messages=$messages rate=${rate:-0} cores=$(nproc) server JVM: ${VIGIL_JAVA_OPTS:-$default_opts}"

@@ -1,14 +1,16 @@
 /*
- * A libmosquitto publisher for scripts/benchmark.sh: one MQTT 5 connection per device, each logged in as its device
- * (PROTOCOL v1.1 §1a), all driven by one thread with epoll(7), so the load generator costs little CPU beside Vigil.
+ * A libmosquitto publisher for scripts/benchmark.sh: one MQTT 5 connection per key, all driven by one thread with
+ * epoll(7), so the load generator costs little CPU beside Vigil. The key is a device (one connection per device, each
+ * logged in as its device, PROTOCOL v1.1 §1a) or a connection number (a few connections sharing one login).
  *
  *   mqtt-pub HOST PORT RATE SENT_OUT < lines
  *
- * Each input line is "device_id<TAB>password<TAB>payload" in publish order. Message i is published at
- * start + i / RATE s (RATE 0: as fast as each connection's 20 in-flight messages allow), QoS 1, to iot/logs. When
- * every PUBACK is in, SENT_OUT gets one line per message: the wall-clock ms it was published at. Exit 1 on any
- * refused connection or publish. libmosquitto 2.0's functions are declared here, so only the runtime library
- * (Debian's libmosquitto1, beside mosquitto) is needed: gcc -O2 -o mqtt-pub mqtt-pub.c -l:libmosquitto.so.1
+ * Each input line is "key<TAB>username<TAB>password<TAB>payload" in publish order (an empty username: anonymous).
+ * Message i is published at start + i / RATE s (RATE 0: as fast as each connection's 20 in-flight messages allow),
+ * QoS 1, to iot/logs. When every PUBACK is in, SENT_OUT gets one line per message: the wall-clock ms it was published
+ * at. Exit 1 on any refused connection or publish. libmosquitto 2.0's functions are declared here, so only the
+ * runtime library (Debian's libmosquitto1, beside mosquitto) is needed:
+ *   gcc -O2 -o mqtt-pub mqtt-pub.c -l:libmosquitto.so.1
  */
 #define _GNU_SOURCE
 #include <sys/epoll.h>
@@ -90,7 +92,7 @@ static void pump(struct conn *conns, int n, int timeout_ms) {
 
 int main(int argc, char **argv) {
     if (argc != 5) {
-        fprintf(stderr, "usage: mqtt-pub HOST PORT RATE SENT_OUT < device<TAB>password<TAB>payload lines\n");
+        fprintf(stderr, "usage: mqtt-pub HOST PORT RATE SENT_OUT < key<TAB>username<TAB>password<TAB>payload lines\n");
         return 2;
     }
     const char *host = argv[1];
@@ -107,8 +109,10 @@ int main(int argc, char **argv) {
     mosquitto_lib_init();
     while ((len = getline(&line, &linecap, stdin)) > 0) {
         if (line[len - 1] == '\n') line[--len] = 0;
-        char *pw = strchr(line, '\t'), *payload = pw ? strchr(pw + 1, '\t') : NULL;
+        char *user = strchr(line, '\t'), *pw = user ? strchr(user + 1, '\t') : NULL;
+        char *payload = pw ? strchr(pw + 1, '\t') : NULL;
         if (!payload) continue;
+        *user++ = 0;
         *pw++ = 0;
         *payload++ = 0;
         int c = -1;
@@ -120,7 +124,7 @@ int main(int argc, char **argv) {
             conns[c].device = strdup(line);
             conns[c].mosq = mosquitto_new(NULL, true, &conns[c]);
             mosquitto_int_option(conns[c].mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
-            mosquitto_username_pw_set(conns[c].mosq, line, pw);
+            if (*user) mosquitto_username_pw_set(conns[c].mosq, user, pw);
             mosquitto_connect_v5_callback_set(conns[c].mosq, on_connect);
             mosquitto_publish_v5_callback_set(conns[c].mosq, on_publish);
         }

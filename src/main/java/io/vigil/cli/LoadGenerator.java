@@ -46,7 +46,8 @@ public final class LoadGenerator {
                                  [--connections 4 | --per-device] [--inflight 2000] [--rate 0] [--timeout-s 300]
                                  [--data-dir data] [--timeline]
               --per-device  one connection per device, logged in as the device (PROTOCOL v1.1 §1a), not --connections
-              --publisher P  publish with P, the libmosquitto program of scripts/mqtt-pub.c (one connection per device)
+              --publisher P  publish with P, the libmosquitto program of scripts/mqtt-pub.c: one connection per device,
+                             or --connections N sharing the fleet login
               --timeline    also print latency by the second each packet was published in
               --data-dir D  publish as vigil:fleet with D/mqtt-credentials.properties (default ./data when it has one);
                             else VIGIL_MQTT_USERNAME / VIGIL_MQTT_PASSWORD from the environment
@@ -175,6 +176,11 @@ public final class LoadGenerator {
             System.out.printf("publish->stored latency: p50 %d ms, p99 %d ms, max %d ms (%d samples)%n",
                     percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1], sorted.length);
         }
+        JsonNode stats = CanonicalJson.STRICT.readTree(http.send(HttpRequest.newBuilder(URI.create(api + "/stats"))
+                .header("Authorization", viewer).build(), HttpResponse.BodyHandlers.ofString()).body());
+        System.out.printf("server: %d batches (%d anchored so far), %d logs labelled anomalous, %d ML alerts%n",
+                stats.path("batches").asLong(), stats.path("anchored").asLong(), stats.path("ml_anomalous_logs").asLong(),
+                stats.path("ml_alerts").asLong());
         System.out.printf("server heap after the run: %.0f MiB used%n", heapUsedMiB(http, args.get("api", ""), viewer));
         return storedCount == messages ? 0 : 1;
     }
@@ -269,8 +275,9 @@ public final class LoadGenerator {
     }
 
     /**
-     * Publishes through {@code --publisher}, the libmosquitto program of scripts/mqtt-pub.c: one connection per device,
-     * each logged in as its device, one thread. Returns the first publish's wall-clock ms.
+     * Publishes through {@code --publisher}, the libmosquitto program of scripts/mqtt-pub.c, one thread: one connection
+     * per device, each logged in as its device, or {@code --connections N} sharing the fleet login. Returns the first
+     * publish's wall-clock ms.
      */
     private static long publishWithLibmosquitto(Args args, List<SimDevice> devices, String[] keys, byte[][] payloads,
             long rate, Map<String, Long> publishedAt) throws Exception {
@@ -279,14 +286,25 @@ public final class LoadGenerator {
         Path sent = Files.createTempFile("vigil-loadgen", ".sent");
         try {
             long now = System.currentTimeMillis();
+            boolean perDevice = !args.has("connections");
+            int connections = (int) args.getLong("connections", 8);
+            MqttLogin shared = perDevice ? null
+                    : MqttLogin.of(args.has("data-dir") ? args.get("data-dir", "data") : null);
             Map<String, String> passwords = new java.util.HashMap<>();
-            for (SimDevice device : devices) {
-                passwords.put(device.id(), MqttCredential.password(Ed25519.demoKey(device.id()), device.id(), now));
+            if (perDevice) {
+                for (SimDevice device : devices) {
+                    passwords.put(device.id(), MqttCredential.password(Ed25519.demoKey(device.id()), device.id(), now));
+                }
             }
+            // key, username, password, payload: a connection per device logged in as the device, or --connections N
+            // sharing the fleet login (Files.createTempFile makes the file owner-only).
             try (var out = Files.newBufferedWriter(lines)) {
                 for (int i = 0; i < payloads.length; i++) {
                     String id = devices.get(i % devices.size()).id();
-                    out.write(id + "\t" + passwords.get(id) + "\t" + new String(payloads[i], StandardCharsets.UTF_8) + "\n");
+                    String login = perDevice ? id + "\t" + id + "\t" + passwords.get(id)
+                            : "c" + (i % connections) + "\t" + (shared.username() == null ? "" : shared.username())
+                                    + "\t" + (shared.password() == null ? "" : shared.password());
+                    out.write(login + "\t" + new String(payloads[i], StandardCharsets.UTF_8) + "\n");
                 }
             }
             Process p = new ProcessBuilder(args.get("publisher", ""), broker.getHost(), String.valueOf(broker.getPort()),
