@@ -79,3 +79,25 @@ if [ "$broker" = mosquitto ] && [ "$rate" = 0 ] && command -v mosquitto_sub > /d
   echo "raw broker pub/sub (mosquitto_pub -l x8 into mosquitto_sub, QoS 1, same payloads): $raw msg/s"
   awk -v v="$vigil" -v r="$raw" 'BEGIN { printf "ratio Vigil / raw pub/sub: %.3f\n", v / r }'
 fi
+# The embedded broker cannot be its own yardstick: it takes subscriptions to iot/logs from Vigil's gateway only. With
+# a connection per device, the same payloads go over the same 1,000 connections (the same libmosquitto publisher)
+# into a Mosquitto of its own, first publish to last received, as Vigil's rate is first publish to last stored.
+if [ "$broker" = embedded ] && [ "$rate" = 0 ] && [ -n "${VIGIL_BENCH_PER_DEVICE:-}" ] && [ -x "$work/mqtt-pub" ] \
+   && command -v mosquitto > /dev/null && command -v mosquitto_sub > /dev/null; then
+  rawport=$(free_port)
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nmax_inflight_messages 0\n' \
+    "$rawport" > "$work/raw.conf"
+  mosquitto -c "$work/raw.conf" > "$work/raw-mosquitto.log" 2>&1 & pids+=($!)
+  awk -v n="${VIGIL_BENCH_DEVICES:-1000}" '{ printf "d%d\t\t\t%s\n", (NR - 1) % n, $0 }' "$work/payloads.txt" > "$work/raw-lines"
+  for _ in $(seq 1 50); do (exec 3<> "/dev/tcp/127.0.0.1/$rawport") 2> /dev/null && break; sleep 0.1; done
+  mosquitto_sub -h 127.0.0.1 -p "$rawport" -q 1 -t iot/logs -C "$messages" > /dev/null & sub=$!
+  sleep 0.5
+  "$work/mqtt-pub" 127.0.0.1 "$rawport" 0 "$work/raw-sent" < "$work/raw-lines"
+  wait "$sub"
+  end=$(date +%s%3N)
+  first=$(awk 'NR == 1 || $1 < m { m = $1 } END { printf "%d", m }' "$work/raw-sent")
+  raw=$(( messages * 1000 / (end - first) ))
+  vigil=$(sed -n 's/^end-to-end accepted throughput: \([0-9]*\) msg\/s.*/\1/p' "$work/loadgen.txt")
+  echo "raw pub/sub yardstick (the same payloads and connections into a Mosquitto of its own, QoS 1): $raw msg/s"
+  awk -v v="$vigil" -v r="$raw" 'BEGIN { printf "ratio Vigil / raw pub/sub: %.3f\n", v / r }'
+fi
