@@ -191,10 +191,14 @@ try {
   await page.goto(`${url}/#/alerts`);
   await page.waitForSelector('tr[data-alert] [data-ack]', { timeout: 60000 });
   const alertId = await page.getAttribute('tr[data-alert] [data-ack] >> nth=0', 'data-ack');
-  await page.click(`[data-ack="${alertId}"]`);
-  await page.waitForSelector(`tr[data-alert="${alertId}"][data-alert-state="acknowledged"]`);
-  await page.click(`[data-expand="${alertId}"]`);
+  // On the alert's own page: the list takes live alerts on top as they come, which moves its rows, and a click
+  // meant for one row's button once landed on another's (CI, 2026-12-07).
+  await page.goto(`${url}/#/alerts/${encodeURIComponent(alertId)}`);
+  await page.click(`[data-alert-detail="${alertId}"] [data-ack="${alertId}"]`);
+  await page.waitForSelector(`[data-alert-detail="${alertId}"] [data-state-now="acknowledged"]`);
   await page.waitForSelector(`[data-trail="${alertId}"] li`);
+  await page.goto(`${url}/#/alerts?state=acknowledged`);
+  await page.waitForSelector(`tr[data-alert="${alertId}"][data-alert-state="acknowledged"]`);
   const stored = await page.evaluate(async ([id, t]) => {
     const r = await fetch(`/api/v1/alerts/${id}`, { headers: { Authorization: `Bearer ${t}` } });
     return r.json();
