@@ -4,10 +4,11 @@
 #   scripts/benchmark.sh embedded  [messages] [rate]   the default embedded HiveMQ broker
 #   scripts/benchmark.sh mosquitto [messages] [rate]   a Mosquitto of its own (no queue or in-flight limits)
 # rate 0 = publish as fast as the broker accepts (saturation); a rate below saturation measures latency.
-# On Mosquitto at saturation it then runs raw pub/sub of the same payloads on the same broker and prints the ratio.
+# On Mosquitto at saturation it then runs raw pub/sub of the same payloads on the same broker and prints the ratio;
+# on the embedded broker with VIGIL_BENCH_PER_DEVICE=1 at saturation, into a Mosquitto of its own (below).
 # KEEP_LOG=file keeps Vigil's log of the run; VIGIL_BENCH_DEVICES=10000 publishes as that many devices (1,000).
 # VIGIL_BENCH_PER_DEVICE=1 (embedded only) publishes on one connection per device, each logged in as its device, else
-# on 8 connections sharing the fleet login;
+# on 8 connections sharing the fleet login; VIGIL_BENCH_PAHO=1 publishes with Paho instead of scripts/mqtt-pub.c;
 # VIGIL_BENCH_TIMELINE=1 prints latency by the second of publishing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
