@@ -101,4 +101,7 @@ if [ "$broker" = embedded ] && [ "$rate" = 0 ] && [ -n "${VIGIL_BENCH_PER_DEVICE
   vigil=$(sed -n 's/^end-to-end accepted throughput: \([0-9]*\) msg\/s.*/\1/p' "$work/loadgen.txt")
   echo "raw pub/sub yardstick (the same payloads and connections into a Mosquitto of its own, QoS 1): $raw msg/s"
   awk -v v="$vigil" -v r="$raw" 'BEGIN { printf "ratio Vigil / raw pub/sub: %.3f\n", v / r }'
+elif [ "$broker" = embedded ] && [ "$rate" = 0 ]; then
+  echo "no raw pub/sub yardstick for the embedded broker: it needs VIGIL_BENCH_PER_DEVICE=1, gcc with libmosquitto" \
+    "(scripts/mqtt-pub.c) and mosquitto with mosquitto_sub"
 fi

@@ -176,8 +176,7 @@ public final class LoadGenerator {
             System.out.printf("publish->stored latency: p50 %d ms, p99 %d ms, max %d ms (%d samples)%n",
                     percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1], sorted.length);
         }
-        JsonNode stats = CanonicalJson.STRICT.readTree(http.send(HttpRequest.newBuilder(URI.create(api + "/stats"))
-                .header("Authorization", viewer).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode stats = stats(http, api, viewer);
         System.out.printf("server: %d batches (%d anchored so far), %d logs labelled anomalous, %d ML alerts%n",
                 stats.path("batches").asLong(), stats.path("anchored").asLong(), stats.path("ml_anomalous_logs").asLong(),
                 stats.path("ml_alerts").asLong());
@@ -345,12 +344,17 @@ public final class LoadGenerator {
     }
 
     private static long stored(HttpClient http, String api, String viewer) throws Exception {
+        return stats(http, api, viewer).get("stored").asLong();
+    }
+
+    /** The server's GET /stats. */
+    private static JsonNode stats(HttpClient http, String api, String viewer) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/stats"))
                 .header("Authorization", viewer).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET /stats answered " + r.statusCode() + ": " + r.body());
         }
-        return CanonicalJson.STRICT.readTree(r.body()).get("stored").asLong();
+        return CanonicalJson.STRICT.readTree(r.body());
     }
 
     /** An SSL context trusting the PEM CA (the dev CA in data/tls/ca.pem, or any other). */

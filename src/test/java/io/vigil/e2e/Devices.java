@@ -91,25 +91,22 @@ final class Devices implements AutoCloseable {
      * then tried again until Paho has room, for at most 10 s; any other failure is the test's.
      */
     private void send(MqttMessage message) throws MqttException {
+        if (!published(message)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(5)).until(() -> published(message));
+        }
+    }
+
+    /** Publishes; false only when Paho has no room for another publish in flight. */
+    private boolean published(MqttMessage message) throws MqttException {
         try {
             client.publish(topic, message);
+            return true;
         } catch (MqttException e) {
             if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                 throw e;
             }
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                    .pollInterval(java.time.Duration.ofMillis(5)).until(() -> {
-                        try {
-                            client.publish(topic, message);
-                            return true;
-                        } catch (MqttException again) {
-                            if (again.getReasonCode()
-                                    != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
-                                throw again;
-                            }
-                            return false;
-                        }
-                    });
+            return false;
         }
     }
 
