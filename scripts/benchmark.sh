@@ -35,7 +35,7 @@ else
 fi
 # The server's JVM options as ./vigil run picks them (C1 only on 2 CPUs or fewer), unless VIGIL_JAVA_OPTS is set.
 default_opts="-Xmx2g"; [ "$(nproc)" -le 2 ] && default_opts="$default_opts -XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
-"$java_bin" ${VIGIL_JAVA_OPTS:-$default_opts} -jar "$jar" run > "$work/vigil.log" 2>&1 & pids+=($!)
+"$java_bin" ${VIGIL_JAVA_OPTS:-$default_opts} -jar "$jar" run > "$work/vigil.log" 2>&1 & pids+=($!); vigil_pid=$!
 ready=
 for _ in $(seq 1 240); do
   curl -sf -o /dev/null --cacert "$work/data/tls/ca.pem" "https://localhost:$http/health" 2>/dev/null && { ready=1; break; }
@@ -64,7 +64,7 @@ java -jar target/vigil.jar loadgen --api "https://localhost:$http" --cacert "$wo
   --devices "${VIGIL_BENCH_DEVICES:-1000}" --messages "$messages" --rate "$rate" --payloads-out "$work/payloads.txt" \
   $(publisher_args) \
   $([ -n "${VIGIL_BENCH_TIMELINE:-}" ] && echo --timeline) \
-  --data-dir "$work/data" \
+  --data-dir "$work/data" --server-pid "$vigil_pid" \
   | tee "$work/loadgen.txt"
 # Raw broker pub/sub of the very same payloads, same broker, same number of QoS 1 connections, right after: the
 # yardstick for Vigil's end-to-end rate (first publish to last received).

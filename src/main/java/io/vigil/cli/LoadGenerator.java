@@ -44,11 +44,12 @@ public final class LoadGenerator {
             usage: vigil loadgen --api https://localhost:8080 --cacert data/tls/ca.pem --admin-token T --viewer-token T
                                  [--broker tcp://127.0.0.1:1883] [--devices 1000] [--messages 50000]
                                  [--connections 4 | --per-device] [--inflight 2000] [--rate 0] [--timeout-s 300]
-                                 [--data-dir data] [--timeline]
+                                 [--data-dir data] [--timeline] [--server-pid PID]
               --per-device  one connection per device, logged in as the device (PROTOCOL v1.1 §1a), not --connections
               --publisher P  publish with P, the libmosquitto program of scripts/mqtt-pub.c: one connection per device,
                              or --connections N sharing the fleet login
               --timeline    also print latency by the second each packet was published in
+              --server-pid PID  also print the server's CPU time from first publish to last stored (Linux /proc)
               --data-dir D  publish as vigil:fleet with D/mqtt-credentials.properties (default ./data when it has one);
                             else VIGIL_MQTT_USERNAME / VIGIL_MQTT_PASSWORD from the environment
               --rate N   publish at N msg/s (0: as fast as the broker takes them); latency is meaningful below saturation
@@ -110,6 +111,8 @@ public final class LoadGenerator {
         }
 
         long baseline = stored(http, api, viewer);
+        long serverPid = args.getLong("server-pid", 0);
+        double cpuBefore = cpuSeconds(serverPid);
         Map<String, Long> publishedAt = new ConcurrentHashMap<>(messages * 2);
         long rate = args.getLong("rate", 0);
         long publishStart = args.has("publisher")
@@ -122,12 +125,14 @@ public final class LoadGenerator {
         long deadline = System.currentTimeMillis() + args.getLong("timeout-s", 300) * 1000;
         long storedNow = baseline;
         long lastProgress = System.currentTimeMillis();
+        double cpuAtLast = cpuBefore;
         while (storedNow - baseline < messages && System.currentTimeMillis() < deadline
                 && System.currentTimeMillis() - lastProgress < 30_000) {
             Thread.sleep(200);
             long s = stored(http, api, viewer);
             if (s != storedNow) {
                 lastProgress = System.currentTimeMillis();
+                cpuAtLast = cpuSeconds(serverPid);
             }
             storedNow = s;
         }
@@ -136,6 +141,7 @@ public final class LoadGenerator {
 
         List<Long> latencies = new ArrayList<>(messages);
         List<Long> latencySent = new ArrayList<>(messages);
+        List<String> latencyBatch = new ArrayList<>(messages);
         for (SimDevice device : devices) {
             // Every stored log of the device, page by page (PROTOCOL v1.1 §6).
             String cursor = null;
@@ -149,6 +155,7 @@ public final class LoadGenerator {
                     if (sent != null) {
                         latencies.add(log.get("stored_at").asLong() - sent);
                         latencySent.add(sent);
+                        latencyBatch.add(log.path("batch_id").asText());
                     }
                 }
                 cursor = page.path("next_cursor").isTextual() ? page.get("next_cursor").asText() : null;
@@ -161,10 +168,25 @@ public final class LoadGenerator {
             for (int i = 0; i < latencySent.size(); i++) {
                 bySecond.computeIfAbsent((latencySent.get(i) - publishStart) / 1000, k -> new ArrayList<>()).add(latencies.get(i));
             }
+            // Where the time went: publish to sealed into a batch (broker, validation, the group commit), and sealed to
+            // stored (the outbox, the hand-off, the server's store; a batch's received_at is its stored_at).
+            Map<String, long[]> batches = batchTimes(http, api, viewer);
+            java.util.TreeMap<Long, List<long[]>> stages = new java.util.TreeMap<>();
+            for (int i = 0; i < latencySent.size(); i++) {
+                long[] b = batches.get(latencyBatch.get(i));
+                if (b != null) {
+                    long sent = latencySent.get(i);
+                    stages.computeIfAbsent((sent - publishStart) / 1000, k -> new ArrayList<>())
+                            .add(new long[] {b[0] - sent, sent + latencies.get(i) - b[0]});
+                }
+            }
             bySecond.forEach((second, values) -> {
                 long[] v = values.stream().mapToLong(Long::longValue).sorted().toArray();
-                System.out.printf("  second %3d: %5d packets, p50 %5d ms, p99 %5d ms, max %5d ms%n", second, v.length,
-                        percentile(v, 50), percentile(v, 99), v[v.length - 1]);
+                List<long[]> st = stages.getOrDefault(second, List.of());
+                System.out.printf("  second %3d: %5d packets, p50 %5d ms, p99 %5d ms, max %5d ms;"
+                        + " p99 publish to sealed %5d ms, sealed to stored %5d ms%n", second, v.length,
+                        percentile(v, 50), percentile(v, 99), v[v.length - 1], stagePercentile(st, 0, 99),
+                        stagePercentile(st, 1, 99));
             });
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -175,6 +197,11 @@ public final class LoadGenerator {
         if (sorted.length > 0) {
             System.out.printf("publish->stored latency: p50 %d ms, p99 %d ms, max %d ms (%d samples)%n",
                     percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1], sorted.length);
+        }
+        if (serverPid > 0 && cpuBefore >= 0 && storedCount > 0) {
+            double cpu = cpuAtLast - cpuBefore;
+            System.out.printf("server CPU from first publish to last stored: %.1f s, %.0f us a packet (%.2f cores)%n", cpu,
+                    cpu * 1e6 / storedCount, cpu * 1000 / Math.max(1, doneAt - publishStart));
         }
         JsonNode stats = stats(http, api, viewer);
         System.out.printf("server: %d batches (%d anchored so far), %d logs labelled anomalous, %d ML alerts%n",
@@ -324,6 +351,44 @@ public final class LoadGenerator {
             Files.deleteIfExists(lines);
             Files.deleteIfExists(sent);
         }
+    }
+
+    /** User and system CPU seconds of a process so far (Linux /proc, clock ticks of 1/100 s); -1 when unknown. */
+    private static double cpuSeconds(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long stagePercentile(List<long[]> rows, int stage, int p) {
+        if (rows.isEmpty()) {
+            return -1;
+        }
+        return percentile(rows.stream().mapToLong(r -> r[stage]).sorted().toArray(), p);
+    }
+
+    /** Every batch's created_at (sealed at the gateway) by id, page by page. */
+    private static Map<String, long[]> batchTimes(HttpClient http, String api, String viewer) throws Exception {
+        Map<String, long[]> out = new java.util.HashMap<>();
+        String cursor = null;
+        do {
+            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(api + "/batches?limit=1000"
+                    + (cursor == null ? "" : "&cursor=" + cursor))).header("Authorization", viewer).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            JsonNode page = CanonicalJson.STRICT.readTree(r.body());
+            for (JsonNode b : page.path("items")) {
+                out.put(b.path("batch_id").asText(), new long[] {b.path("created_at").asLong()});
+            }
+            cursor = page.path("next_cursor").isTextual() ? page.get("next_cursor").asText() : null;
+        } while (cursor != null);
+        return out;
     }
 
     /** Sum of jvm_memory_used_bytes{area="heap"} from the server's Prometheus endpoint. */
