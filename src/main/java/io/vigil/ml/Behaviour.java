@@ -91,6 +91,8 @@ public final class Behaviour {
         public long heartbeats;
         public double usualSkew = Double.NaN;
         public double usualDt = Double.NaN;
+        /** The highest sequence number seen (-1: none yet, or a state saved before it was kept). */
+        public long lastSequence = -1;
         public double[] intervals;
         public int intervalsFilled;
         public double mimicry;
@@ -116,6 +118,12 @@ public final class Behaviour {
         boolean first = s.packets == 0;
         boolean late = !first && o.timestamp() < s.lastTimestamp;
         double dt = first || late ? 0 : (o.timestamp() - s.lastTimestamp) / 1000.0;
+        // The interval a sequence step: packets that arrive out of order, or were lost on the way, are not a device
+        // sampling erratically (a device's packets over several connections, or a gateway's parallel workers, reorder
+        // them; seen in the benchmark as "erratic sampling" alerts on a fleet sampling every 60 ms exactly).
+        long steps = s.lastSequence >= 0 && o.sequenceNo() > s.lastSequence ? o.sequenceNo() - s.lastSequence : 1;
+        boolean reordered = s.lastSequence >= 0 && o.sequenceNo() < s.lastSequence;
+        double step = reordered ? 0 : dt / steps;
         double age = first ? 0 : (o.timestamp() - s.firstTimestamp) / 1000.0;
         Finding best = Finding.NONE;
         Double t = o.sensors().get("temperature");
@@ -186,8 +194,8 @@ public final class Behaviour {
         // 0.02; a median, so that a few odd intervals (a burst sent at once, a gap) do not move it.
         double[] intervals = s.intervals == null ? new double[INTERVALS] : s.intervals.clone();
         int filled = s.intervalsFilled;
-        if (dt > 0 && s.usualDt > 0) {
-            intervals[filled % INTERVALS] = Math.min(3, Math.abs(Math.log(dt / s.usualDt)));
+        if (step > 0 && s.usualDt > 0) {
+            intervals[filled % INTERVALS] = Math.min(3, Math.abs(Math.log(step / s.usualDt)));
             filled++;
         }
         double erratic = median(intervals, Math.min(filled, INTERVALS));
@@ -210,7 +218,7 @@ public final class Behaviour {
 
         s.intervals = intervals;
         s.intervalsFilled = filled;
-        learn(o, s, t, h, l, dt, first, late, run, temperatureRun, high, highSince, highPackets, drain, beats, skew, skewShift,
+        learn(o, s, t, h, l, dt, step, first, late, run, temperatureRun, high, highSince, highPackets, drain, beats, skew, skewShift,
                 skewOff, mimicry, best.anomalous());
         return best;
     }
@@ -243,8 +251,8 @@ public final class Behaviour {
         return -slopePerSecond * 3_600;
     }
 
-    private static void learn(Features.Observation o, State s, Double t, Double h, Double l, double dt, boolean first,
-            boolean late, int run, int temperatureRun, boolean high, long highSince, int highPackets, double drain,
+    private static void learn(Features.Observation o, State s, Double t, Double h, Double l, double dt, double step,
+            boolean first, boolean late, int run, int temperatureRun, boolean high, long highSince, int highPackets, double drain,
             int beats, double skew, double skewShift, double skewOff, double mimicry, boolean flagged) {
         double slow = alpha(dt, SLOW_S);
         double fast = alpha(dt, FAST_S);
@@ -313,10 +321,11 @@ public final class Behaviour {
             // The device's own offset, net of the fleet's shift: a backlog is not this device's clock.
             s.usualSkew += Math.max(alpha(dt, SLOW_S), 0.05) * (skew - skewShift - s.usualSkew);
         }
-        if (dt > 0) {
-            s.usualDt = Double.isNaN(s.usualDt) ? dt : s.usualDt + 0.02 * (Math.max(0.5 * s.usualDt,
-                    Math.min(2 * s.usualDt, dt)) - s.usualDt);
+        if (step > 0) {
+            s.usualDt = Double.isNaN(s.usualDt) ? step : s.usualDt + 0.02 * (Math.max(0.5 * s.usualDt,
+                    Math.min(2 * s.usualDt, step)) - s.usualDt);
         }
+        s.lastSequence = Math.max(s.lastSequence, o.sequenceNo());
         s.mimicry = mimicry;
         if (first) {
             s.firstTimestamp = o.timestamp();

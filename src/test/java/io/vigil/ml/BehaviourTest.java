@@ -203,6 +203,42 @@ class BehaviourTest {
     }
 
     @Test
+    void packets_out_of_order_or_lost_on_the_way_are_not_erratic_sampling() {
+        // A device sampling every 2 s exactly whose packets reach the server shuffled in pairs (several connections, a
+        // gateway's parallel workers) and with one in five lost: its intervals a sequence step are all 2 s.
+        Device d = new Device("shuffled", 45);
+        d.normal(5);
+        List<Features.Observation> sent = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            sent.add(d.next(false));
+        }
+        Random r = new Random(11);
+        List<Behaviour.Finding> flagged = new ArrayList<>();
+        for (int i = 0; i + 1 < sent.size(); i += 2) {
+            List<Features.Observation> pair = new ArrayList<>(List.of(sent.get(i), sent.get(i + 1)));
+            if (r.nextBoolean()) {
+                java.util.Collections.reverse(pair);
+            }
+            for (Features.Observation o : pair) {
+                Behaviour.Finding f = r.nextInt(5) == 0 ? Behaviour.Finding.NONE : Behaviour.assess(o, d.state, 0, 0);
+                if (f.anomalous()) {
+                    flagged.add(f);
+                }
+            }
+        }
+        assertThat(flagged).extracting(Behaviour.Finding::check).doesNotContain("sampling");
+        // The same device then sampling erratically, in order: found.
+        Random jitter = new Random(3);
+        boolean found = false;
+        for (int i = 0; i < 40; i++) {
+            d.periodMs = (long) (2_000 * (0.1 + jitter.nextDouble() * 3.9));
+            Behaviour.Finding f = d.step();
+            found |= f.anomalous() && f.check().equals("sampling");
+        }
+        assertThat(found).isTrue();
+    }
+
+    @Test
     void a_device_copying_another_devices_readings_is_the_one_found() {
         FleetReadings fleet = new FleetReadings();
         Device original = new Device("original", 45);
