@@ -218,8 +218,8 @@ public final class Behaviour {
 
         s.intervals = intervals;
         s.intervalsFilled = filled;
-        learn(o, s, t, h, l, dt, step, first, late, run, temperatureRun, high, highSince, highPackets, drain, beats, skew, skewShift,
-                skewOff, mimicry, best.anomalous());
+        learn(o, s, t, h, l, dt, step, first, late, run, temperatureRun, high, highSince, highPackets, drain, beats, skew,
+                skewShift, skewOff, mimicry, best.anomalous());
         return best;
     }
 
@@ -252,8 +252,8 @@ public final class Behaviour {
     }
 
     private static void learn(Features.Observation o, State s, Double t, Double h, Double l, double dt, double step,
-            boolean first, boolean late, int run, int temperatureRun, boolean high, long highSince, int highPackets, double drain,
-            int beats, double skew, double skewShift, double skewOff, double mimicry, boolean flagged) {
+            boolean first, boolean late, int run, int temperatureRun, boolean high, long highSince, int highPackets,
+            double drain, int beats, double skew, double skewShift, double skewOff, double mimicry, boolean flagged) {
         double slow = alpha(dt, SLOW_S);
         double fast = alpha(dt, FAST_S);
         if (t != null) {
