@@ -43,7 +43,9 @@ public class LedgerWriter {
     }
 
     /**
-     * One drain round: as many transactions as there are runs waiting. Returns the rows completed. A node that cannot
+     * One drain round: as many transactions as there are runs waiting when it starts (rows written meanwhile wait for
+     * the next round, so under load one round's transaction carries a poll period's anchors, not whatever arrived
+     * while the last one was mined). Returns the rows completed. A node that cannot
      * be reached, or fails, or a database that cannot be read, throws: the ledger-out route's circuit breaker counts
      * it and stops calling for a while (routes/ledger/ledger-out.camel.yaml). Nothing is lost meanwhile: the rows stay
      * in the outbox.
@@ -57,9 +59,13 @@ public class LedgerWriter {
                 if (Tx.rows(lock, "select id from ledger_writer where id = 1 for update skip locked").isEmpty()) {
                     return 0; // another server instance is draining
                 }
+                long upTo = Tx.read(dataSource, c -> {
+                    Object max = Tx.rows(c, "select max(id) as m from ledger_outbox").get(0).get("m");
+                    return max == null ? 0L : ((Number) max).longValue();
+                });
                 int done = 0;
                 while (true) {
-                    int n = step(ledger);
+                    int n = step(ledger, upTo);
                     if (n == 0) {
                         break;
                     }
@@ -74,10 +80,10 @@ public class LedgerWriter {
         }
     }
 
-    /** Sends (or confirms) the oldest run; 0 when there is nothing open. */
-    private int step(Ledger ledger) throws SQLException {
+    /** Sends (or confirms) the oldest run of rows up to id {@code upTo}; 0 when there is nothing open there. */
+    private int step(Ledger ledger, long upTo) throws SQLException {
         List<Map<String, Object>> rows = Tx.read(dataSource, c -> Tx.rows(c, "select * from ledger_outbox"
-                + " where state in ('pending', 'sent') order by id limit " + maxPerTx));
+                + " where state in ('pending', 'sent') and id <= ? order by id limit " + maxPerTx, upTo));
         if (rows.isEmpty()) {
             return 0;
         }
