@@ -31,6 +31,8 @@ public class BatchForwarder {
     private volatile boolean roundFailed;
     private final long backoffInitialMs;
     private final long backoffMaxMs;
+    /** Batches handed over whose answer is not recorded yet (in process, one may wait for the store stage). */
+    private final java.util.Set<UUID> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BatchForwarder(DataSource dataSource, String gatewayId, long backoffInitialMs, long backoffMaxMs) {
         this.dataSource = dataSource;
@@ -70,16 +72,24 @@ public class BatchForwarder {
         return roundFailed ? null : next(now);
     }
 
-    /** The oldest batch due for delivery, or null. */
+    /** The oldest batch due for delivery and not in flight, or null. */
     public Due next(long now) {
         List<Map<String, Object>> rows = Tx.read(dataSource, c -> Tx.rows(c,
                 "select batch_id, body, attempts from gateway_outbox where gateway_id = ? and state = 'pending'"
-                        + " and next_attempt_at <= ? order by created_at, batch_id limit 1", gatewayId, now));
-        if (rows.isEmpty()) {
-            return null;
+                        + " and next_attempt_at <= ? order by created_at, batch_id limit " + (inFlight.size() + 1),
+                gatewayId, now));
+        for (Map<String, Object> row : rows) {
+            if (!inFlight.contains((UUID) row.get("batch_id"))) {
+                return new Due((UUID) row.get("batch_id"), (String) row.get("body"),
+                        ((Number) row.get("attempts")).intValue());
+            }
         }
-        Map<String, Object> row = rows.get(0);
-        return new Due((UUID) row.get("batch_id"), (String) row.get("body"), ((Number) row.get("attempts")).intValue());
+        return null;
+    }
+
+    /** The batch is being handed over: {@link #next} passes it by until its answer or failure is recorded. */
+    public void sending(UUID batchId) {
+        inFlight.add(batchId);
     }
 
     /**
@@ -90,6 +100,14 @@ public class BatchForwarder {
      * Returns true when the drain may go on to the next batch.
      */
     public boolean answered(UUID batchId, int status, String responseBody, long now) {
+        try {
+            return record(batchId, status, responseBody, now);
+        } finally {
+            inFlight.remove(batchId);
+        }
+    }
+
+    private boolean record(UUID batchId, int status, String responseBody, long now) {
         if (status >= 200 && status < 300) {
             Tx.inTransaction(dataSource, c -> Tx.update(c, "delete from gateway_outbox where batch_id = ?", batchId));
             return true;
@@ -109,6 +127,14 @@ public class BatchForwarder {
     /** Records a transport failure (server down, timeout) and schedules the retry. */
     public void failed(UUID batchId, String error, long now) {
         roundFailed = true;
+        try {
+            schedule(batchId, error, now);
+        } finally {
+            inFlight.remove(batchId);
+        }
+    }
+
+    private void schedule(UUID batchId, String error, long now) {
         Tx.inTransaction(dataSource, c -> {
             List<Map<String, Object>> rows = Tx.rows(c, "select attempts from gateway_outbox where batch_id = ?", batchId);
             int attempts = rows.isEmpty() ? 0 : ((Number) rows.get(0).get("attempts")).intValue();

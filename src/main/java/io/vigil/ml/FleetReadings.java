@@ -86,7 +86,12 @@ final class FleetReadings {
         return copied;
     }
 
+    /**
+     * One key per (temperature, humidity) cell. Multiplying by an odd constant is one-to-one on longs and spreads
+     * the bits: {@code Long.hashCode} folds the halves by xor, so the plain key collided along diagonals (a tenth
+     * of the stage's lookups were long bucket walks).
+     */
     private static long cell(long tCell, long hCell) {
-        return (tCell << 32) ^ (hCell & 0xffffffffL);
+        return ((tCell << 32) ^ (hCell & 0xffffffffL)) * 0x9E3779B97F4A7C15L;
     }
 }
