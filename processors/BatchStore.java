@@ -42,17 +42,6 @@ public class BatchStore {
         public Parsed withVerdicts(List<Verdict> v) {
             return new Parsed(batchId, gatewayId, createdAt, batchHash, logs, packets, known, List.copyOf(v));
         }
-
-        /** Identity, as {@link io.vigil.model.BatchOutcome} says why. */
-        @Override
-        public boolean equals(Object other) {
-            return this == other;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(this);
-        }
     }
 
     private final DataSource dataSource;
