@@ -34,7 +34,7 @@ else
   export VIGIL_MQTT_PORT=$mqtt
 fi
 # The server's JVM options as ./vigil run picks them (C1 only on 2 CPUs or fewer), unless VIGIL_JAVA_OPTS is set.
-default_opts="-Xmx2g"; [ "$(nproc)" -le 2 ] && default_opts="$default_opts -XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
+default_opts="-Xmx2g"; [ "$(nproc)" -le 2 ] && default_opts="$default_opts -XX:TieredStopAtLevel=1 -XX:+UseParallelGC -Xmn96m"
 "$java_bin" ${VIGIL_JAVA_OPTS:-$default_opts} -jar "$jar" run > "$work/vigil.log" 2>&1 & pids+=($!); vigil_pid=$!
 ready=
 for _ in $(seq 1 240); do
