@@ -188,7 +188,7 @@ public final class Evaluation {
         out.println();
         out.println("== NAB (streaming detector, NAB scoring)");
         pass &= NabRun.run(nab, out);
-        System.err.printf("vigil evaluate: NAB cross-validation (%d s so far, about 40 s more)%n",
+        System.err.printf("vigil evaluate: NAB cross-validation (%d s so far, about a minute more)%n",
                 (System.currentTimeMillis() - started) / 1000);
         out.println();
         out.println("== NAB cross-validated inside these files (a choice of the detector made on some, scored on the others)");

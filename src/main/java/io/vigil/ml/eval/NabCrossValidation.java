@@ -50,7 +50,9 @@ public final class NabCrossValidation {
             for (int average : new int[] {10, 20, 30}) {
                 for (double tolerance : new double[] {0.005, 0.01, 0.02, 0.05}) {
                     for (int z : new int[] {0, 100}) {
-                        grid.add(new NabDetector.Params(shingle, average, tolerance, z));
+                        for (boolean art : new boolean[] {false, true}) {
+                            grid.add(new NabDetector.Params(shingle, average, tolerance, z, art));
+                        }
                     }
                 }
             }
@@ -61,21 +63,29 @@ public final class NabCrossValidation {
     /** Prints the folds; returns the held-out score of each fold, in the order printed. */
     static double[] report(List<NabRun.Series> files, PrintStream out) {
         Map<String, double[]> rcf = new HashMap<>();
+        Map<String, double[]> art = new HashMap<>();
+        files.parallelStream().map(f -> Map.entry(f.name(), ArtDetector.novelty(f.values(), NabDetector.ART))).toList()
+                .forEach(e -> art.put(e.getKey(), e.getValue()));
         Map<NabDetector.Params, Map<String, NabScorer.DataFile>> scored = new HashMap<>();
         List<NabDetector.Params> grid = grid();
+        grid.stream().map(NabDetector.Params::shingle).distinct()
+                .flatMap(shingle -> files.stream().map(f -> Map.entry(f, shingle))).toList().parallelStream()
+                .map(e -> Map.entry(e.getKey().name() + "#" + e.getValue(),
+                        NabDetector.rcfScores(e.getKey().values(), e.getKey().times(), e.getValue())))
+                .toList().forEach(e -> rcf.put(e.getKey(), e.getValue()));
         for (NabDetector.Params p : grid) {
             Map<String, NabScorer.DataFile> byName = new HashMap<>();
             for (NabRun.Series f : files) {
-                double[] raw = rcf.computeIfAbsent(f.name() + "#" + p.shingle(),
-                        k -> NabDetector.rcfScores(f.values(), f.times(), p.shingle()));
-                byName.put(f.name(), new NabScorer.DataFile(f.name(), f.times(), NabDetector.scores(f.values(), raw, p),
+                double[] raw = rcf.get(f.name() + "#" + p.shingle());
+                byName.put(f.name(), new NabScorer.DataFile(f.name(), f.times(), NabDetector.scores(f.values(), raw,
+                        art.get(f.name()), p),
                         f.windows()));
             }
             scored.put(p, byName);
         }
-        out.printf("%d files, %d choices of the detector (shingle x average x spatial tolerance x deviation view)%n",
+        out.printf("%d files, %d choices of the detector (shingle x average x spatial tolerance x deviation view x shape view)%n",
                 files.size(), grid.size());
-        out.printf("%-22s %-52s %8s %9s %8s%n", "held out", "choice made on the other files", "on them",
+        out.printf("%-22s %-62s %8s %9s %8s%n", "held out", "choice made on the other files", "on them",
                 "held out", "default");
         List<String> categories = files.stream().map(f -> f.name().substring(0, f.name().indexOf('/'))).distinct()
                 .toList();
@@ -119,13 +129,13 @@ public final class NabCrossValidation {
         double held = score(files, scored.get(best), heldOut);
         Map<String, NabScorer.DataFile> defaults = scored.get(NabDetector.Params.DEFAULT);
         double def = defaults == null ? Double.NaN : score(files, defaults, heldOut);
-        out.printf(Locale.ROOT, "%-22s %-52s %8.1f %9.1f %8.1f%n", name, describe(best), bestScore, held, def);
+        out.printf(Locale.ROOT, "%-22s %-62s %8.1f %9.1f %8.1f%n", name, describe(best), bestScore, held, def);
         return new double[] {held, def};
     }
 
     static String describe(NabDetector.Params p) {
         return String.format(Locale.ROOT, "shingle %d, average %d, tolerance %.1f %%%s", p.shingle(), p.average(),
-                100 * p.tolerance(), p.zWindow() > 0 ? ", deviation " + p.zWindow() : "");
+                100 * p.tolerance(), (p.zWindow() > 0 ? ", deviation " + p.zWindow() : "") + (p.art() ? ", shapes" : ""));
     }
 
     private static double score(List<NabRun.Series> files, Map<String, NabScorer.DataFile> scored,

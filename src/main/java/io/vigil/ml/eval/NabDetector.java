@@ -7,13 +7,15 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The streaming detector as run on a univariate NAB series. Three parts, all online (each score uses only
- * the past):
+ * The streaming detector as run on a univariate NAB series. All parts online (each score uses only the past):
  * <ol>
  * <li>a Random Cut Forest over a shingle of the last 2 values gives a raw anomaly score;</li>
  * <li>the raw score becomes an anomaly likelihood, as Numenta's HTM detector does with its own raw score: the
  * mean of the last 20 raw scores against the normal distribution of that mean over a long history (the
  * upper-tail probability, reported as −log10(tail) / 10, so that rare excursions stand out);</li>
+ * <li>a second view, the shape novelty of {@link ArtDetector} (the last 8 values against every shape learned so far,
+ * vigilance 0.9), becomes a likelihood the same way (mean of 10), and a row scores the larger of the two: the
+ * forest sees a point unlike its neighbours, the shapes a sequence unlike any before;</li>
  * <li>a value more than 1 % of the seen range outside all values seen so far scores 1 (spatial novelty, as in
  * NAB's HTM detector);</li>
  * <li>a score is reported only if it is higher than every score of the last 200 rows, else 0: an excursion is
@@ -26,8 +28,9 @@ import java.util.Deque;
  */
 public final class NabDetector {
 
-    public static final String DESCRIPTION = "RCF (shingle 2, 50 trees, sample 256) raw score -> anomaly likelihood"
-            + " (mean of 20), + spatial novelty (1 %), one alarm per 200 rows";
+    public static final String DESCRIPTION = "max(RCF (shingle 2, 50 trees, sample 256) raw score -> anomaly likelihood"
+            + " (mean of 20), shape novelty (fuzzy ART, 8 values, vigilance 0.9) -> likelihood (mean of 10)),"
+            + " + spatial novelty (1 %), one alarm per 200 rows";
 
     static final int LEARNING = 288;
     static final int ESTIMATION = 100;
@@ -46,12 +49,16 @@ public final class NabDetector {
      * window of an optional second view (0: none; else the likelihood of |value − mean| / σ over that many past
      * rows, and a row's score is the larger of the two likelihoods). {@link NabCrossValidation} searches them.
      */
-    public record Params(int shingle, int average, double tolerance, int zWindow) {
-        public static final Params DEFAULT = new Params(SHINGLE, AVERAGE, SPATIAL_TOLERANCE, 0);
+    public record Params(int shingle, int average, double tolerance, int zWindow, boolean art) {
+        public static final Params DEFAULT = new Params(SHINGLE, AVERAGE, SPATIAL_TOLERANCE, 0, true);
     }
 
+    /** The shape-novelty view's choices (fixed before it was first scored on NAB, not searched). */
+    static final ArtDetector.Params ART = new ArtDetector.Params(8, 1, 0.9, 2000);
+    static final int ART_AVERAGE = 10;
+
     public static double[] scores(double[] values, long[] times) {
-        return scores(values, rcfScores(values, times, SHINGLE), Params.DEFAULT);
+        return scores(values, rcfScores(values, times, SHINGLE), ArtDetector.novelty(values, ART), Params.DEFAULT);
     }
 
     /** The forest's raw score of every row (the slow part: 50 trees), learning as it goes. */
@@ -73,9 +80,13 @@ public final class NabDetector {
         return raw;
     }
 
-    /** The reported scores from the forest's raw scores ({@link #rcfScores} with {@code p.shingle()}). */
-    public static double[] scores(double[] values, double[] rcf, Params p) {
+    /**
+     * The reported scores from the forest's raw scores ({@link #rcfScores} with {@code p.shingle()}) and the shape
+     * novelty ({@link ArtDetector#novelty} with {@link #ART}).
+     */
+    public static double[] scores(double[] values, double[] rcf, double[] art, Params p) {
         Likelihood likelihood = new Likelihood(p.average());
+        Likelihood shapes = new Likelihood(ART_AVERAGE);
         Likelihood deviation = new Likelihood(p.average());
         ArrayDeque<Double> window = new ArrayDeque<>();
         double sum = 0;
@@ -87,6 +98,9 @@ public final class NabDetector {
         for (int i = 0; i < values.length; i++) {
             double v = values[i];
             double score = likelihood.next(rcf[i]);
+            if (p.art()) {
+                score = Math.max(score, shapes.next(art[i]));
+            }
             if (p.zWindow() > 0) {
                 double z = 0;
                 if (window.size() >= 10) {

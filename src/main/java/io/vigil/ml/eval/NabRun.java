@@ -53,7 +53,7 @@ public final class NabRun {
 
     /** Every data file under {@code nab/data} that the windows file names, with the detector's scores. */
     public static List<NabScorer.DataFile> corpus(Path nab) {
-        return series(nab).stream().map(f -> new NabScorer.DataFile(f.name(), f.times(),
+        return series(nab).parallelStream().map(f -> new NabScorer.DataFile(f.name(), f.times(),
                 NabDetector.scores(f.values(), f.times()), f.windows())).toList();
     }
 

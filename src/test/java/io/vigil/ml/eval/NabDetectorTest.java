@@ -39,8 +39,9 @@ class NabDetectorTest {
         double[] v = new double[n];
         java.util.Arrays.fill(v, 42);
         for (NabDetector.Params p : new NabDetector.Params[] {NabDetector.Params.DEFAULT,
-                new NabDetector.Params(1, 10, 0.05, 100)}) {
-            double[] s = NabDetector.scores(v, NabDetector.rcfScores(v, times(n), p.shingle()), p);
+                new NabDetector.Params(1, 10, 0.05, 100, false)}) {
+            double[] s = NabDetector.scores(v, NabDetector.rcfScores(v, times(n), p.shingle()),
+                    ArtDetector.novelty(v, NabDetector.ART), p);
             assertThat(java.util.Arrays.stream(s).max().orElse(0)).as(NabCrossValidation.describe(p)).isLessThan(0.5);
         }
     }
