@@ -45,9 +45,10 @@ public final class NabDetector {
     }
 
     /**
-     * The detector's choices: the forest's shingle, the likelihood's averaging window, the spatial tolerance, and the
-     * window of an optional second view (0: none; else the likelihood of |value − mean| / σ over that many past
-     * rows, and a row's score is the larger of the two likelihoods). {@link NabCrossValidation} searches them.
+     * The detector's choices: the forest's shingle, the likelihood's averaging window, the spatial tolerance, the
+     * window of an optional deviation view (0: none; else the likelihood of |value − mean| / σ over that many past
+     * rows), and whether the shape view ({@link #ART}) takes part. A row's score is the largest of the views'
+     * likelihoods. {@link NabCrossValidation} searches them.
      */
     public record Params(int shingle, int average, double tolerance, int zWindow, boolean art) {
         public static final Params DEFAULT = new Params(SHINGLE, AVERAGE, SPATIAL_TOLERANCE, 0, true);
