@@ -8,6 +8,7 @@ import io.vigil.processors.BatchForwarder;
 import io.vigil.processors.DeviceRegistry;
 import io.vigil.processors.EventStream;
 import io.vigil.processors.GatewayCounters;
+import io.vigil.processors.GatewaySteps;
 import io.vigil.processors.GroupCommit;
 import io.vigil.processors.LedgerOutbox;
 import io.vigil.processors.PacketValidator;
@@ -22,6 +23,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
+import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.Registry;
 
@@ -131,6 +133,29 @@ public class VigilBeans implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public GroupCommit groupCommit() {
         return new GroupCommit();
+    }
+
+    // The per-packet steps of gateway-ingest, as processors (GatewaySteps): no bean lookup on every packet.
+
+    @BindToRegistry(lazy = true)
+    public Processor validatePacket(@BeanInject("gatewayCounters") GatewayCounters counters,
+            @BeanInject("packetValidator") PacketValidator validator) {
+        return GatewaySteps.validate(counters, validator);
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor authenticatePacket(@BeanInject("signatureVerifier") SignatureVerifier verifier) {
+        return GatewaySteps.authenticate(verifier);
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor checkSanity(@BeanInject("sanityChecker") SanityChecker checker) {
+        return GatewaySteps.sanity(checker);
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor takeAck(@BeanInject("groupCommit") GroupCommit groupCommit) {
+        return GatewaySteps.takeAck(groupCommit);
     }
 
     @BindToRegistry(lazy = true)
