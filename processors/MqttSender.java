@@ -20,7 +20,7 @@ public class MqttSender extends ExpressionAdapter {
         this.trusted = embeddedBroker;
     }
 
-    /** The logged-in device, or null (Vigil's own fleet client, or an external broker). */
+    /** {@link #device}, as the {@code ref} language asks it. */
     @Override
     public Object evaluate(Exchange exchange) {
         return device(exchange);
