@@ -51,7 +51,9 @@ public final class NabCrossValidation {
                 for (double tolerance : new double[] {0.005, 0.01, 0.02, 0.05}) {
                     for (int z : new int[] {0, 100}) {
                         for (boolean art : new boolean[] {false, true}) {
-                            grid.add(new NabDetector.Params(shingle, average, tolerance, z, art));
+                            for (boolean coarse : new boolean[] {false, true}) {
+                                grid.add(new NabDetector.Params(shingle, average, tolerance, z, art, coarse));
+                            }
                         }
                     }
                 }
@@ -73,19 +75,34 @@ public final class NabCrossValidation {
                 .map(e -> Map.entry(e.getKey().name() + "#" + e.getValue(),
                         NabDetector.rcfScores(e.getKey().values(), e.getKey().times(), e.getValue())))
                 .toList().forEach(e -> rcf.put(e.getKey(), e.getValue()));
+        // The coarse view: its forest depends on the shingle only, its shapes on nothing searched.
+        Map<String, NabDetector.Blocks> blocks = new HashMap<>();
+        files.forEach(f -> blocks.put(f.name(), NabDetector.blocks(f.values(), f.times())));
+        Map<String, double[]> coarseArt = new HashMap<>();
+        files.forEach(f -> coarseArt.put(f.name(), ArtDetector.novelty(blocks.get(f.name()).means(), NabDetector.ART)));
+        Map<String, double[]> coarseRcf = new HashMap<>();
+        grid.stream().map(NabDetector.Params::shingle).distinct()
+                .flatMap(shingle -> files.stream().map(f -> Map.entry(f, shingle))).toList().parallelStream()
+                .map(e -> {
+                    NabDetector.Blocks b = blocks.get(e.getKey().name());
+                    return Map.entry(e.getKey().name() + "#" + e.getValue(),
+                            NabDetector.rcfScores(b.means(), b.ends(), e.getValue()));
+                })
+                .toList().forEach(e -> coarseRcf.put(e.getKey(), e.getValue()));
         for (NabDetector.Params p : grid) {
             Map<String, NabScorer.DataFile> byName = new HashMap<>();
             for (NabRun.Series f : files) {
                 double[] raw = rcf.get(f.name() + "#" + p.shingle());
                 byName.put(f.name(), new NabScorer.DataFile(f.name(), f.times(), NabDetector.scores(f.values(), raw,
-                        art.get(f.name()), p),
+                        art.get(f.name()), p.coarse() ? NabDetector.coarseScores(f.values().length, blocks.get(f.name()),
+                                coarseRcf.get(f.name() + "#" + p.shingle()), coarseArt.get(f.name()), p) : null, p),
                         f.windows()));
             }
             scored.put(p, byName);
         }
-        out.printf("%d files, %d choices of the detector (shingle x average x spatial tolerance x deviation view x shape view)%n",
+        out.printf("%d files, %d choices of the detector (shingle x average x spatial tolerance x deviation view x shape view x coarse view)%n",
                 files.size(), grid.size());
-        out.printf("%-22s %-62s %8s %9s %8s%n", "held out", "choice made on the other files", "on them",
+        out.printf("%-22s %-66s %8s %9s %8s%n", "held out", "choice made on the other files", "on them",
                 "held out", "default");
         List<String> categories = files.stream().map(f -> f.name().substring(0, f.name().indexOf('/'))).distinct()
                 .toList();
@@ -129,13 +146,14 @@ public final class NabCrossValidation {
         double held = score(files, scored.get(best), heldOut);
         Map<String, NabScorer.DataFile> defaults = scored.get(NabDetector.Params.DEFAULT);
         double def = defaults == null ? Double.NaN : score(files, defaults, heldOut);
-        out.printf(Locale.ROOT, "%-22s %-62s %8.1f %9.1f %8.1f%n", name, describe(best), bestScore, held, def);
+        out.printf(Locale.ROOT, "%-22s %-66s %8.1f %9.1f %8.1f%n", name, describe(best), bestScore, held, def);
         return new double[] {held, def};
     }
 
     static String describe(NabDetector.Params p) {
         return String.format(Locale.ROOT, "shingle %d, average %d, tolerance %.1f %%%s", p.shingle(), p.average(),
-                100 * p.tolerance(), (p.zWindow() > 0 ? ", deviation " + p.zWindow() : "") + (p.art() ? ", shapes" : ""));
+                100 * p.tolerance(), (p.zWindow() > 0 ? ", deviation " + p.zWindow() : "") + (p.art() ? ", shapes" : "")
+                + (p.coarse() ? ", coarse" : ""));
     }
 
     private static double score(List<NabRun.Series> files, Map<String, NabScorer.DataFile> scored,

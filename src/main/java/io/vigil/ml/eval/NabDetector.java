@@ -18,6 +18,10 @@ import java.util.Deque;
  * forest sees a point unlike its neighbours, the shapes a sequence unlike any before;</li>
  * <li>a value more than 1 % of the seen range outside all values seen so far scores 1 (spatial novelty, as in
  * NAB's HTM detector);</li>
+ * <li>a coarse view (since 2026-12-08): the same forest, shapes and likelihoods over the means of blocks of rows,
+ * 52 blocks to NAB's probationary period (11–14 rows a block on NAB's files), each block's score given to its last
+ * row. It needs 388 blocks to learn, so it takes part in files longer than about 5,000 rows, where a noisy series'
+ * slower changes stand out at that scale and not at the rows' own;</li>
  * <li>a score is reported only if it is higher than every score of the last 200 rows, else 0: an excursion is
  * one alarm, not one per row (NAB counts every flagged row outside a window as a false positive).</li>
  * </ol>
@@ -30,7 +34,7 @@ public final class NabDetector {
 
     public static final String DESCRIPTION = "max(RCF (shingle 2, 50 trees, sample 256) raw score -> anomaly likelihood"
             + " (mean of 20), shape novelty (fuzzy ART, 8 values, vigilance 0.9) -> likelihood (mean of 10)),"
-            + " + spatial novelty (1 %), one alarm per 200 rows";
+            + " + spatial novelty (1 %), the same on means of blocks of probation/52 rows, one alarm per 200 rows";
 
     static final int LEARNING = 288;
     static final int ESTIMATION = 100;
@@ -40,6 +44,8 @@ public final class NabDetector {
     /** A score is reported only if it beats every score of the last this many rows (one alarm per excursion). */
     static final int SUPPRESS = 200;
     static final double SPATIAL_TOLERANCE = 0.01;
+    /** The coarse view's blocks: this many to NAB's probationary period (15 % of a file, at most 750 rows). */
+    static final int COARSE_BLOCKS_PER_PROBATION = 52;
 
     private NabDetector() {
     }
@@ -48,10 +54,11 @@ public final class NabDetector {
      * The detector's choices: the forest's shingle, the likelihood's averaging window, the spatial tolerance, the
      * window of an optional deviation view (0: none; else the likelihood of |value − mean| / σ over that many past
      * rows), and whether the shape view ({@link #ART}) takes part. A row's score is the largest of the views'
-     * likelihoods. {@link NabCrossValidation} searches them.
+     * likelihoods; with {@code coarse}, the same views over block means take part ({@link #coarseScores}).
+     * {@link NabCrossValidation} searches them.
      */
-    public record Params(int shingle, int average, double tolerance, int zWindow, boolean art) {
-        public static final Params DEFAULT = new Params(SHINGLE, AVERAGE, SPATIAL_TOLERANCE, 0, true);
+    public record Params(int shingle, int average, double tolerance, int zWindow, boolean art, boolean coarse) {
+        public static final Params DEFAULT = new Params(SHINGLE, AVERAGE, SPATIAL_TOLERANCE, 0, true, true);
     }
 
     /** The shape-novelty view's choices (fixed before it was first scored on NAB, not searched). */
@@ -59,7 +66,55 @@ public final class NabDetector {
     static final int ART_AVERAGE = 10;
 
     public static double[] scores(double[] values, long[] times) {
-        return scores(values, rcfScores(values, times, SHINGLE), ArtDetector.novelty(values, ART), Params.DEFAULT);
+        Params p = Params.DEFAULT;
+        return scores(values, rcfScores(values, times, p.shingle()), ArtDetector.novelty(values, ART),
+                coarseScores(values, times, p), p);
+    }
+
+    /** Rows in a block of the coarse view of a file of {@code rows} rows. */
+    static int coarseBlock(int rows) {
+        return Math.max(1, NabScorer.probationaryLength(rows) / COARSE_BLOCKS_PER_PROBATION);
+    }
+
+    /**
+     * The coarse view: the views of {@link #views} over the means of consecutive blocks of {@link #coarseBlock} rows,
+     * each block's score at its last row (0 elsewhere, and in a last partial block). Online: a block is scored when
+     * its last row arrives.
+     */
+    public static double[] coarseScores(double[] values, long[] times, Params p) {
+        Blocks b = blocks(values, times);
+        return coarseScores(values.length, b, rcfScores(b.means(), b.ends(), p.shingle()),
+                ArtDetector.novelty(b.means(), ART), p);
+    }
+
+    /** The coarse view's input: block means and the time of each block's last row. */
+    record Blocks(int step, double[] means, long[] ends) {
+    }
+
+    static Blocks blocks(double[] values, long[] times) {
+        int step = coarseBlock(values.length);
+        int count = values.length / step;
+        double[] means = new double[count];
+        long[] ends = new long[count];
+        for (int b = 0; b < count; b++) {
+            double sum = 0;
+            for (int r = 0; r < step; r++) {
+                sum += values[b * step + r];
+            }
+            means[b] = sum / step;
+            ends[b] = times[b * step + step - 1];
+        }
+        return new Blocks(step, means, ends);
+    }
+
+    /** The coarse view from the blocks' forest and shape scores (computed once for every choice that shares them). */
+    static double[] coarseScores(int rows, Blocks b, double[] rcf, double[] art, Params p) {
+        double[] scored = views(b.means(), rcf, art, p);
+        double[] out = new double[rows];
+        for (int i = 0; i < scored.length; i++) {
+            out[i * b.step() + b.step() - 1] = scored[i];
+        }
+        return out;
     }
 
     /** The forest's raw score of every row (the slow part: 50 trees), learning as it goes. */
@@ -82,10 +137,31 @@ public final class NabDetector {
     }
 
     /**
-     * The reported scores from the forest's raw scores ({@link #rcfScores} with {@code p.shingle()}) and the shape
-     * novelty ({@link ArtDetector#novelty} with {@link #ART}).
+     * The reported scores from the forest's raw scores ({@link #rcfScores} with {@code p.shingle()}), the shape
+     * novelty ({@link ArtDetector#novelty} with {@link #ART}) and the coarse view ({@link #coarseScores}, used when
+     * {@code p.coarse()}): the larger of the views at each row, reported if it beats the last {@link #SUPPRESS} rows.
      */
-    public static double[] scores(double[] values, double[] rcf, double[] art, Params p) {
+    public static double[] scores(double[] values, double[] rcf, double[] art, double[] coarse, Params p) {
+        double[] raw = views(values, rcf, art, p);
+        if (p.coarse()) {
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = Math.max(raw[i], coarse[i]);
+            }
+        }
+        double[] out = raw.clone();
+        for (int i = 0; i < raw.length; i++) {
+            for (int j = Math.max(0, i - SUPPRESS); j < i; j++) {
+                if (raw[j] >= raw[i]) {
+                    out[i] = 0;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Each row's score before alarms are spaced: the larger of the views' likelihoods, or 1 for spatial novelty. */
+    static double[] views(double[] values, double[] rcf, double[] art, Params p) {
         Likelihood likelihood = new Likelihood(p.average());
         Likelihood shapes = new Likelihood(ART_AVERAGE);
         Likelihood deviation = new Likelihood(p.average());
@@ -95,7 +171,6 @@ public final class NabDetector {
         double[] raw = new double[values.length];
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        double[] out = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             double v = values[i];
             double score = likelihood.next(rcf[i]);
@@ -132,15 +207,8 @@ public final class NabDetector {
             min = Math.min(min, v);
             max = Math.max(max, v);
             raw[i] = score;
-            out[i] = score;
-            for (int j = Math.max(0, i - SUPPRESS); j < i; j++) {
-                if (raw[j] >= score) {
-                    out[i] = 0;
-                    break;
-                }
-            }
         }
-        return out;
+        return raw;
     }
 
     /** Numenta's anomaly likelihood over a stream of raw scores. */

@@ -39,10 +39,57 @@ class NabDetectorTest {
         double[] v = new double[n];
         java.util.Arrays.fill(v, 42);
         for (NabDetector.Params p : new NabDetector.Params[] {NabDetector.Params.DEFAULT,
-                new NabDetector.Params(1, 10, 0.05, 100, false)}) {
+                new NabDetector.Params(1, 10, 0.05, 100, false, false)}) {
             double[] s = NabDetector.scores(v, NabDetector.rcfScores(v, times(n), p.shingle()),
-                    ArtDetector.novelty(v, NabDetector.ART), p);
+                    ArtDetector.novelty(v, NabDetector.ART), NabDetector.coarseScores(v, times(n), p), p);
             assertThat(java.util.Arrays.stream(s).max().orElse(0)).as(NabCrossValidation.describe(p)).isLessThan(0.5);
         }
+    }
+
+    private static double[] noisyDays(int n, long seed) {
+        Random random = new Random(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 100 + 10 * Math.sin(2 * Math.PI * i / 288) + 3 * random.nextGaussian();
+        }
+        return v;
+    }
+
+    @Test
+    void the_coarse_view_scores_each_block_when_it_ends_and_only_after_learning() {
+        int n = 16_000;
+        double[] v = noisyDays(n, 5);
+        int step = NabDetector.coarseBlock(n);
+        assertThat(step).as("probation 750 rows / 52").isEqualTo(14);
+        double[] c = NabDetector.coarseScores(v, times(n), NabDetector.Params.DEFAULT);
+        int firstScored = -1;
+        for (int i = 0; i < n; i++) {
+            if (c[i] != 0) {
+                assertThat((i + 1) % step).as("row %d scored: not a block's last row", i).isZero();
+                firstScored = firstScored < 0 ? i : firstScored;
+            }
+        }
+        // the likelihood learns for 288 blocks and estimates over 100 more before it scores anything
+        assertThat(firstScored).isGreaterThanOrEqualTo((NabDetector.LEARNING + NabDetector.ESTIMATION) * step - 1);
+        // scoring one block must not need any later row: the view over a cut series agrees on what it has
+        int cut = 9_000;
+        double[] prefix = NabDetector.coarseScores(java.util.Arrays.copyOf(v, cut),
+                java.util.Arrays.copyOf(times(n), cut), NabDetector.Params.DEFAULT);
+        assertThat(NabDetector.coarseBlock(cut)).isEqualTo(step);
+        for (int i = 0; i < cut; i++) {
+            assertThat(prefix[i]).as("row %d", i).isEqualTo(c[i]);
+        }
+    }
+
+    @Test
+    void on_a_file_of_4032_rows_the_coarse_view_is_still_learning_and_changes_nothing() {
+        int n = 4_032;
+        double[] v = noisyDays(n, 7);
+        long[] t = times(n);
+        NabDetector.Params without = new NabDetector.Params(NabDetector.SHINGLE, NabDetector.AVERAGE,
+                NabDetector.SPATIAL_TOLERANCE, 0, true, false);
+        double[] rcf = NabDetector.rcfScores(v, t, NabDetector.SHINGLE);
+        double[] art = ArtDetector.novelty(v, NabDetector.ART);
+        assertThat(NabDetector.scores(v, t)).containsExactly(NabDetector.scores(v, rcf, art, null, without));
     }
 }
