@@ -74,6 +74,9 @@ public final class Behaviour {
         public int temperatureRun;
         public int longestTemperatureRun;
         public double temperatureChanges;
+        public int humidityRun;
+        public int longestHumidityRun;
+        public double humidityChanges;
         public double cpuSlow;
         public double cpuNoise;
         public double lastCpu;
@@ -140,8 +143,8 @@ public final class Behaviour {
             best = level(best, "humidity", h, s.humidity, HUMIDITY_FLOOR, "%RH");
         }
         // A frozen sensor: the same temperature and humidity for longer than this device has ever repeated them (light
-        // is left out: a dark room reads 0 all night). A temperature alone that stays put counts only on a device
-        // whose temperature changes from nearly every packet to the next (a real office's may not, for hours).
+        // is left out: a dark room reads 0 all night). A temperature or a humidity alone that stays put counts only on a
+        // device where it changes from nearly every packet to the next (a real office's may not, for hours): frozen().
         boolean same = t != null && h != null && t == s.temperature.last && h == s.humidity.last;
         int run = t == null ? s.identicalRun : same ? s.identicalRun + 1 : 1;
         double stuckAt = Math.max(12, 2.0 * s.longestIdenticalRun);
@@ -151,12 +154,9 @@ public final class Behaviour {
                     s.longestIdenticalRun));
         }
         int temperatureRun = t == null ? s.temperatureRun : t == s.temperature.last ? s.temperatureRun + 1 : 1;
-        if (t != null && s.telemetry >= 100 && s.temperatureChanges >= 0.9) {
-            double at = Math.max(12, 2.0 * s.longestTemperatureRun);
-            best = stronger(best, "stuck", temperatureRun / at, () -> String.format(Locale.ROOT,
-                    "the same temperature %d packets in a row on a device whose temperature changes from %.0f %% of"
-                    + " its packets to the next", temperatureRun, 100 * s.temperatureChanges));
-        }
+        best = frozen(best, "temperature", t, s, temperatureRun, s.longestTemperatureRun, s.temperatureChanges);
+        int humidityRun = h == null ? s.humidityRun : h == s.humidity.last ? s.humidityRun + 1 : 1;
+        best = frozen(best, "humidity", h, s, humidityRun, s.longestHumidityRun, s.humidityChanges);
         // cpu high for a minute and a half or more (8 packets at least), not a burst.
         double cpuLimit = s.cpuSlow + Math.max(15, 5 * Math.sqrt(s.cpuNoise));
         boolean high = s.packets >= WARM_PACKETS && o.cpuUsage() > cpuLimit;
@@ -218,9 +218,42 @@ public final class Behaviour {
 
         s.intervals = intervals;
         s.intervalsFilled = filled;
+        // The humidity's runs (before learn() moves its last value on); the temperature's are kept in learn().
+        if (h != null) {
+            s.longestHumidityRun = longest(s.humidityRun, humidityRun, s.longestHumidityRun);
+            s.humidityRun = humidityRun;
+            if (!Double.isNaN(s.humidity.last) && humidityRun <= 2) {
+                s.humidityChanges += changeRate(s) * ((h == s.humidity.last ? 0 : 1) - s.humidityChanges);
+            }
+        }
         learn(o, s, t, h, l, dt, step, first, late, run, temperatureRun, high, highSince, highPackets, drain, beats, skew,
                 skewShift, skewOff, mimicry, best.anomalous());
         return best;
+    }
+
+    /** Telemetry packets before a single frozen sensor is judged (its change rate is a plain mean until then). */
+    static final int FROZEN_AFTER = 50;
+
+    /** How fast a sensor's change rate learns: the plain mean over the first 50 packets, then a 50-packet average. */
+    private static double changeRate(State s) {
+        return Math.max(0.02, 1.0 / Math.max(1, s.telemetry));
+    }
+
+    /**
+     * One sensor frozen while the others move: a reading that stays put counts only on a device where it changes
+     * from nearly every packet to the next (a real office's may not, for hours), for twice its longest run before.
+     * {@code changes}: how often it changed, not learned inside a run of repeats, so a stuck sensor does not lower
+     * the very rate that lets it be seen.
+     */
+    private static Finding frozen(Finding best, String sensor, Double x, State s, int run, int longest,
+            double changes) {
+        if (x == null || s.telemetry < FROZEN_AFTER || changes < 0.9) {
+            return best;
+        }
+        double at = Math.max(12, 2.0 * longest);
+        return stronger(best, "stuck", run / at, () -> String.format(Locale.ROOT,
+                "the same %s %d packets in a row on a device whose %s changes from %.0f %% of its packets to the next",
+                sensor, run, sensor, 100 * changes));
     }
 
     private static Finding level(Finding best, String name, double x, Level level, double floor, String unit) {
@@ -264,7 +297,7 @@ public final class Behaviour {
             // How often the temperature changes from one packet to the next; not learned inside a run of repeats,
             // so a stuck sensor does not lower the very rate that lets it be seen.
             if (!Double.isNaN(s.temperature.last) && temperatureRun <= 2) {
-                s.temperatureChanges += 0.02 * ((t == s.temperature.last ? 0 : 1) - s.temperatureChanges);
+                s.temperatureChanges += changeRate(s) * ((t == s.temperature.last ? 0 : 1) - s.temperatureChanges);
             }
             s.temperature.learn(t, TEMPERATURE_FLOOR, slow, fast);
             s.lastLight = l != null ? l : s.lastLight;

@@ -39,11 +39,17 @@ public final class FieldTrial {
      * Trial shape: seed, fleet size, length, how many events, and the environment: {@code wide} rooms span the
      * held-out ranges (5-40 °C, 10-90 %RH); otherwise the training simulator's comfortable rooms. With
      * {@code noisyMimicry} a mimicking device adds its own sensor noise to the readings it copies (everything else
-     * in the trial is the same as without).
+     * in the trial is the same as without). With {@code oneSensorStuck} a stuck sensor is one sensor, the
+     * temperature or the humidity (by turns), while the others go on as usual; otherwise every reading freezes.
      */
-    public record Spec(long seed, int devices, long durationMs, int events, boolean wide, boolean noisyMimicry) {
+    public record Spec(long seed, int devices, long durationMs, int events, boolean wide, boolean noisyMimicry,
+            boolean oneSensorStuck) {
         public Spec(long seed, int devices, long durationMs, int events, boolean wide) {
-            this(seed, devices, durationMs, events, wide, false);
+            this(seed, devices, durationMs, events, wide, false, false);
+        }
+
+        public Spec(long seed, int devices, long durationMs, int events, boolean wide, boolean noisyMimicry) {
+            this(seed, devices, durationMs, events, wide, noisyMimicry, false);
         }
     }
 
@@ -60,7 +66,7 @@ public final class FieldTrial {
         List<Device> devices = new ArrayList<>();
         for (int i = 1; i <= spec.devices(); i++) {
             devices.add(new Device(String.format("fld-%04d", i), spec.seed() * 7_919 + i, spec.wide(), signed,
-                    spec.noisyMimicry()));
+                    spec.noisyMimicry(), spec.oneSensorStuck()));
         }
         List<Event> events = schedule(spec, devices, random);
         for (Event e : events) {
@@ -154,9 +160,11 @@ public final class FieldTrial {
         private double[] frozen;
         /** Its own stream, so that a trial with noisy mimicry differs from one without only in the copies. */
         private final Random mimicNoise;
+        private final boolean oneSensorStuck;
 
-        Device(String id, long seed, boolean wide, boolean signed, boolean noisyMimicry) {
+        Device(String id, long seed, boolean wide, boolean signed, boolean noisyMimicry, boolean oneSensorStuck) {
             this.id = id;
+            this.oneSensorStuck = oneSensorStuck;
             this.random = new Random(seed);
             this.mimicNoise = noisyMimicry ? new Random(seed ^ 0x6d696d6963L) : null;
             this.keys = new SimDevice(id, 0, seed);
@@ -226,7 +234,13 @@ public final class FieldTrial {
             double[] values = {temperature, humidity, light, motion};
             if (kind == Kind.STUCK) {
                 frozen = frozen == null ? last.clone() : frozen;
-                values = frozen;
+                if (oneSensorStuck) {
+                    int sensor = e.id() % 2; // 0: temperature, 1: humidity
+                    values = values.clone();
+                    values[sensor] = frozen[sensor];
+                } else {
+                    values = frozen;
+                }
             } else {
                 frozen = null;
             }

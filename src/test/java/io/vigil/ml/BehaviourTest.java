@@ -14,7 +14,7 @@ class BehaviourTest {
     private static final long T0 = 1_795_000_000_000L;
 
     /** A device at a 2 s period: 21 °C ± 0.2 in a room of its own humidity, cpu 12 ± 2, draining 1 %/h. */
-    private static final class Device {
+    private static class Device {
         final String id;
         final Behaviour.State state = new Behaviour.State();
         final Random random = new Random(7);
@@ -111,20 +111,54 @@ class BehaviourTest {
         assertThat(last.anomalous()).isTrue();
     }
 
+    /** 30 packets of {@code d} with one sensor held at {@code value} and the others as usual; the last finding. */
+    private static Behaviour.Finding oneSensorFrozen(Device d, String sensor, double value) {
+        Behaviour.Finding last = Behaviour.Finding.NONE;
+        for (int i = 0; i < 30; i++) {
+            Features.Observation o = d.next(false);
+            Map<String, Double> sensors = new java.util.HashMap<>(o.sensors());
+            sensors.put(sensor, value);
+            last = Behaviour.assess(new Features.Observation(o.deviceId(), false, o.sequenceNo(), o.timestamp(),
+                    o.cpuUsage(), o.batteryLevel(), sensors, o.referenceTime()), d.state, 0, 0);
+        }
+        return last;
+    }
+
     @Test
     void a_temperature_frozen_while_humidity_moves_is_found_on_a_device_whose_temperature_always_moves() {
         Device d = new Device("stuck-temperature", 45);
         d.normal(10);
-        Behaviour.Finding last = Behaviour.Finding.NONE;
-        for (int i = 0; i < 30; i++) {
-            Features.Observation o = d.next(false);
-            java.util.Map<String, Double> sensors = new java.util.HashMap<>(o.sensors());
-            sensors.put("temperature", 21.37);
-            last = Behaviour.assess(new Features.Observation(o.deviceId(), false, o.sequenceNo(), o.timestamp(),
-                    o.cpuUsage(), o.batteryLevel(), sensors, o.referenceTime()), d.state, 0, 0);
-        }
+        Behaviour.Finding last = oneSensorFrozen(d, "temperature", 21.37);
         assertThat(last.check()).isEqualTo("stuck");
         assertThat(last.anomalous()).isTrue();
+        assertThat(last.detail()).contains("the same temperature 30 packets");
+    }
+
+    @Test
+    void a_humidity_frozen_while_temperature_moves_is_found_and_a_coarse_humidity_sensor_is_not() {
+        Device d = new Device("stuck-humidity", 45);
+        assertThat(d.normal(10)).isEmpty();
+        Behaviour.Finding last = oneSensorFrozen(d, "humidity", 44.81);
+        assertThat(last.check()).isEqualTo("stuck");
+        assertThat(last.anomalous()).isTrue();
+        assertThat(last.detail()).contains("the same humidity 30 packets");
+
+        // A sensor that reports whole %RH repeats its reading most of the time: 30 repeats are its normal.
+        Device coarse = new Device("coarse-humidity", 45) {
+            @Override
+            Features.Observation next(boolean heartbeat) {
+                Features.Observation o = super.next(heartbeat);
+                if (heartbeat) {
+                    return o;
+                }
+                Map<String, Double> sensors = new java.util.HashMap<>(o.sensors());
+                sensors.put("humidity", (double) Math.round(sensors.get("humidity") / 2) * 2);
+                return new Features.Observation(o.deviceId(), false, o.sequenceNo(), o.timestamp(), o.cpuUsage(),
+                        o.batteryLevel(), sensors, o.referenceTime());
+            }
+        };
+        assertThat(coarse.normal(10)).isEmpty();
+        assertThat(oneSensorFrozen(coarse, "humidity", 44).anomalous()).isFalse();
     }
 
     @Test

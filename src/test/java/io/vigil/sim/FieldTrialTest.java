@@ -60,4 +60,36 @@ class FieldTrialTest {
         assertThat(copies).isPositive();
         assertThat(differ).as("noisy copies of %d", copies).isGreaterThan(copies * 9 / 10);
     }
+
+    @Test
+    void one_sensor_stuck_freezes_one_reading_and_changes_nothing_else() throws Exception {
+        FieldTrial.Trial all = FieldTrial.generate(new FieldTrial.Spec(5, 12, 1_800_000, 18, true, false, false), false);
+        FieldTrial.Trial one = FieldTrial.generate(new FieldTrial.Spec(5, 12, 1_800_000, 18, true, false, true), false);
+        assertThat(one.packets()).hasSameSizeAs(all.packets());
+        java.util.Map<Integer, java.util.Set<Double>> temperatures = new java.util.HashMap<>();
+        java.util.Map<Integer, java.util.Set<Double>> humidities = new java.util.HashMap<>();
+        for (int i = 0; i < all.packets().size(); i++) {
+            FieldTrial.Emitted a = all.packets().get(i);
+            FieldTrial.Emitted o = one.packets().get(i);
+            if (a.event() == null || a.event().kind() != FieldTrial.Kind.STUCK) {
+                assertThat(o.packet()).as("packet %d", i).isEqualTo(a.packet());
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode sensors = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(o.packet()).path("sensors");
+            if (sensors.has("temperature")) {
+                temperatures.computeIfAbsent(a.event().id(), k -> new java.util.HashSet<>())
+                        .add(sensors.get("temperature").asDouble());
+                humidities.computeIfAbsent(a.event().id(), k -> new java.util.HashSet<>())
+                        .add(sensors.get("humidity").asDouble());
+            }
+        }
+        assertThat(temperatures).isNotEmpty();
+        temperatures.forEach((id, values) -> {
+            java.util.Set<Double> frozen = id % 2 == 0 ? values : humidities.get(id);
+            java.util.Set<Double> moving = id % 2 == 0 ? humidities.get(id) : values;
+            assertThat(frozen).as("event %d: the stuck reading", id).hasSize(1);
+            assertThat(moving).as("event %d: the other reading", id).hasSizeGreaterThan(1);
+        });
+    }
 }

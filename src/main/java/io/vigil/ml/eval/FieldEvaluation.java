@@ -285,16 +285,17 @@ public final class FieldEvaluation {
     }
 
     /**
-     * {@code FieldEvaluation [--noisy-mimicry] [--comfortable] [seed...]}: trials on the seeds given (in the training
-     * simulator's rooms with {@code --comfortable}), else the development ones.
+     * {@code FieldEvaluation [--noisy-mimicry] [--one-sensor-stuck] [--comfortable] [seed...]}: trials on the seeds
+     * given (in the training simulator's rooms with {@code --comfortable}), else the development ones.
      */
     public static void main(String[] args) {
         List<FieldTrial.Spec> specs = new ArrayList<>();
         boolean noisy = List.of(args).contains("--noisy-mimicry");
         boolean wide = !List.of(args).contains("--comfortable");
+        boolean oneSensor = List.of(args).contains("--one-sensor-stuck");
         for (String a : args) {
             if (!a.startsWith("--")) {
-                specs.add(new FieldTrial.Spec(Long.parseLong(a), 36, 3_600_000, 38, wide, noisy));
+                specs.add(new FieldTrial.Spec(Long.parseLong(a), 36, 3_600_000, 38, wide, noisy, oneSensor));
             }
         }
         try (OnnxModels models = OnnxModels.fromClasspath()) {
