@@ -29,6 +29,8 @@ public final class FieldEvaluation {
     public static final double FPR_BAR = 0.005;
     public static final double ALERT_RECALL_BAR = 0.5;
     private static final long GRACE_MS = 60_000;
+    /** A device's first packets, where a model still learning it must not raise false positives. */
+    static final int WARM_UP_PACKETS = 48;
     private static final int BATCH = 100;
     /** Confidence bins of the calibration table: 0.5-0.6, …, 0.9-1.0. */
     private static final int BINS = 5;
@@ -37,7 +39,7 @@ public final class FieldEvaluation {
 
     /** What one trial (or the sum of several) gave. */
     public record Result(Map<FieldTrial.Kind, int[]> perKind, long normal, long falsePositives,
-            Map<String, Integer> falsePositivesByModel, int falseAlerts, long[][] calibration) {
+            Map<String, Integer> falsePositivesByModel, int falseAlerts, long[][] calibration, long[] warmUp) {
 
         public int events() {
             return perKind.values().stream().mapToInt(c -> c[0]).sum();
@@ -70,7 +72,7 @@ public final class FieldEvaluation {
                 cal[b][1] = calibration[b][1] + o.calibration[b][1];
             }
             return new Result(k, normal + o.normal, falsePositives + o.falsePositives, m, falseAlerts + o.falseAlerts,
-                    cal);
+                    cal, new long[] {warmUp[0] + o.warmUp[0], warmUp[1] + o.warmUp[1]});
         }
     }
 
@@ -140,8 +142,11 @@ public final class FieldEvaluation {
         long fp = 0;
         Map<String, Integer> fpByModel = new HashMap<>();
         long[][] calibration = new long[BINS][2];
+        long[] warmUp = new long[2]; // normal packets in a device's first WARM_UP_PACKETS, false positives of them
+        Map<String, Integer> packetsOf = new HashMap<>();
         for (int i = 0; i < packets.size(); i++) {
             FieldTrial.Event e = truth[i];
+            boolean warming = packetsOf.merge(packets.get(i).deviceId(), 1, Integer::sum) <= WARM_UP_PACKETS;
             if (anomalous[i]) {
                 int bin = Math.min(BINS - 1, Math.max(0, (int) ((confidence[i] - 0.5) * 10)));
                 calibration[bin][0]++;
@@ -153,8 +158,10 @@ public final class FieldEvaluation {
                 seen[1] |= alert[i];
             } else {
                 normal++;
+                warmUp[0] += warming ? 1 : 0;
                 if (anomalous[i]) {
                     fp++;
+                    warmUp[1] += warming ? 1 : 0;
                     fpByModel.merge(model[i], 1, Integer::sum);
                 }
             }
@@ -167,7 +174,7 @@ public final class FieldEvaluation {
             c[1] += seen[0] ? 1 : 0;
             c[2] += seen[1] ? 1 : 0;
         }
-        return new Result(perKind, normal, fp, fpByModel, falseAlerts, calibration);
+        return new Result(perKind, normal, fp, fpByModel, falseAlerts, calibration, warmUp);
     }
 
     /** The event of this device that ended less than a minute before {@code t} (its tail), else null. */
@@ -206,6 +213,9 @@ public final class FieldEvaluation {
                 recall, alerts);
         out.printf(Locale.ROOT, "false positives: %d of %d normal packets (%.3f %%), by model %s%n",
                 total.falsePositives(), total.normal(), 100 * total.fpr(), total.falsePositivesByModel());
+        out.printf(Locale.ROOT, "of them in a device's first %d packets (models still learning it): %d of %d (%.3f %%)%n",
+                WARM_UP_PACKETS, total.warmUp()[1], total.warmUp()[0],
+                total.warmUp()[0] == 0 ? 0 : 100.0 * total.warmUp()[1] / total.warmUp()[0]);
         out.printf(Locale.ROOT, "alerts raised on no event: %d over %d trial hours%n", total.falseAlerts(), specs.size());
         out.print("calibration (anomalous verdicts by confidence: share that were events):");
         for (int b = 0; b < BINS; b++) {
