@@ -16,8 +16,9 @@ import java.util.Deque;
  * <li>a second view, the shape novelty of {@link ArtDetector} (the last 8 values against every shape learned so far,
  * vigilance 0.9), becomes a likelihood the same way (mean of 10), and a row scores the larger of the two: the
  * forest sees a point unlike its neighbours, the shapes a sequence unlike any before;</li>
- * <li>a value more than 1 % of the seen range outside all values seen so far scores 1 (spatial novelty, as in
- * NAB's HTM detector);</li>
+ * <li>spatial novelty (as in NAB's HTM detector) scores 1: a value more than 10 % of the seen range outside all values
+ * seen so far, or two values in a row more than 1 % outside the range of all values before them (since 2026-12-08:
+ * a single value just past the range is how a noisy series sets a new record now and then);</li>
  * <li>a coarse view (since 2026-12-08): the same forest, shapes and likelihoods over the means of blocks of rows,
  * 52 blocks to NAB's probationary period (11–14 rows a block on NAB's files), each block's score given to its last
  * row. It needs 388 blocks to learn, so it takes part in files longer than about 5,000 rows, where a noisy series'
@@ -34,7 +35,7 @@ public final class NabDetector {
 
     public static final String DESCRIPTION = "max(RCF (shingle 2, 50 trees, sample 256) raw score -> anomaly likelihood"
             + " (mean of 20), shape novelty (fuzzy ART, 8 values, vigilance 0.9) -> likelihood (mean of 10)),"
-            + " + spatial novelty (1 %), the same on means of blocks of probation/52 rows, one alarm per 200 rows";
+            + " + spatial novelty (10 %, or 1 % two rows in a row), the same on means of blocks of probation/52 rows, one alarm per 200 rows";
 
     static final int LEARNING = 288;
     static final int ESTIMATION = 100;
@@ -44,6 +45,10 @@ public final class NabDetector {
     /** A score is reported only if it beats every score of the last this many rows (one alarm per excursion). */
     static final int SUPPRESS = 200;
     static final double SPATIAL_TOLERANCE = 0.01;
+    /** Spatial novelty: rows in a row past the range before them (by the tolerance) ... */
+    static final int SUSTAIN = 2;
+    /** ... or one row this far past the range seen so far (a fraction of it). */
+    static final double FAR = 0.1;
     /** The coarse view's blocks: this many to NAB's probationary period (15 % of a file, at most 750 rows). */
     static final int COARSE_BLOCKS_PER_PROBATION = 52;
 
@@ -171,6 +176,8 @@ public final class NabDetector {
         double[] raw = new double[values.length];
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
+        double[] before = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}; // range of the rows before the last SUSTAIN
+        boolean wasOut = false;
         for (int i = 0; i < values.length; i++) {
             double v = values[i];
             double score = likelihood.next(rcf[i]);
@@ -198,12 +205,28 @@ public final class NabDetector {
                 // repeated, normalized by a deviation of 0, wander (seen: alarms in the first 500 rows of a flat line).
                 score = 0;
             }
-            if (i >= LEARNING && max > min) {
-                double tolerance = (max - min) * p.tolerance();
-                if (v > max + tolerance || v < min - tolerance) {
+            // Spatial novelty: one row far past the range seen so far, or two rows in a row past the range of every
+            // row before them (by the tolerance). A noisy series sets a new record now and then, a row at a time.
+            if (i >= SUSTAIN) {
+                before[0] = Math.min(before[0], values[i - SUSTAIN]);
+                before[1] = Math.max(before[1], values[i - SUSTAIN]);
+            }
+            boolean out = false;
+            if (i >= LEARNING && before[1] > before[0]) {
+                double tolerance = (before[1] - before[0]) * p.tolerance();
+                double low = Double.POSITIVE_INFINITY;
+                double high = Double.NEGATIVE_INFINITY;
+                for (int j = i - SUSTAIN + 1; j <= i; j++) {
+                    low = Math.min(low, values[j]);
+                    high = Math.max(high, values[j]);
+                }
+                out = low > before[1] + tolerance || high < before[0] - tolerance;
+                double far = (max - min) * FAR;
+                if (out && !wasOut || v > max + far || v < min - far) {
                     score = 1.0;
                 }
             }
+            wasOut = out;
             min = Math.min(min, v);
             max = Math.max(max, v);
             raw[i] = score;

@@ -92,4 +92,47 @@ class NabDetectorTest {
         double[] art = ArtDetector.novelty(v, NabDetector.ART);
         assertThat(NabDetector.scores(v, t)).containsExactly(NabDetector.scores(v, rcf, art, null, without));
     }
+
+    /** The rows that spatial novelty alone scores 1 (the other views given nothing to say). */
+    private static java.util.List<Integer> spatialAlarms(double[] v) {
+        double[] none = new double[v.length];
+        double[] s = NabDetector.views(v, none, none, new NabDetector.Params(NabDetector.SHINGLE, NabDetector.AVERAGE,
+                NabDetector.SPATIAL_TOLERANCE, 0, false, false));
+        java.util.List<Integer> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] >= 1.0) {
+                rows.add(i);
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void a_noisy_series_setting_new_records_a_row_at_a_time_is_not_spatially_novel() {
+        for (long seed = 1; seed <= 5; seed++) {
+            Random random = new Random(seed);
+            double[] v = new double[4_032];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = 50 + 10 * random.nextGaussian();
+            }
+            // One row far past the range (10 % of it) still counts at once; a record just past it does not.
+            assertThat(spatialAlarms(v)).as("seed %d", seed).hasSizeLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_small_step_past_the_range_counts_once_it_holds_for_two_rows() {
+        int n = 1_000;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 50 + 10 * Math.sin(2 * Math.PI * i / 100);
+        }
+        // a single row 1.5 % past the top (40-60): a record, not a new level
+        v[500] = 60.3;
+        // from row 700 on, a level 4.4 % past the top of the range then (40-60.3), held
+        for (int i = 700; i < n; i++) {
+            v[i] = 61.2;
+        }
+        assertThat(spatialAlarms(v)).containsExactly(701);
+    }
 }
