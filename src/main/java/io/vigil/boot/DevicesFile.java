@@ -8,7 +8,19 @@ import java.nio.file.Path;
 /** Provisions devices listed in a file of {@code device_id,public_key} lines ('#' comments); existing ones are kept. */
 public final class DevicesFile {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DevicesFile.class);
+
     private DevicesFile() {
+    }
+
+    /** VIGIL_DEVICES_FILE, if set: provisions it at start-up and logs how many devices were new. */
+    static void provisionConfigured(VigilConfig config, javax.sql.DataSource dataSource) {
+        if (config.isSet("vigil.devices.file")) {
+            long began = System.currentTimeMillis();
+            Path file = Path.of(config.get("vigil.devices.file"));
+            int created = provision(file, new DeviceRegistry(dataSource));
+            LOG.info("provisioned {} new devices from {} in {} ms", created, file, System.currentTimeMillis() - began);
+        }
     }
 
     /** Provisions every device of the file in one transaction; returns how many were new. */

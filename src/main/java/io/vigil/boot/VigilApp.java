@@ -24,6 +24,7 @@ public final class VigilApp implements AutoCloseable {
     private EmbeddedBroker broker;
     private HikariDataSource dataSource;
     private Vertx vertx;
+    private EventsWebSocketComponent webSockets;
     private Main main;
     private io.vigil.ledger.DevChain devChain;
     private io.vigil.mqtt.BrokerSecurity brokerSecurity;
@@ -137,6 +138,8 @@ public final class VigilApp implements AutoCloseable {
         main = new Main();
         main.setOverrideProperties(camel);
         main.bind("vertx", vertx);
+        webSockets = EventsWebSocketComponent.on(vertx);
+        main.bind("vertx-websocket", webSockets);
         main.bind("dataSource", dataSource);
         if (brokerSecurity != null) {
             main.bind("brokerSecurity", brokerSecurity);
@@ -200,13 +203,7 @@ public final class VigilApp implements AutoCloseable {
         }
         // Start-up work comes before anything consumes or answers: a device in VIGIL_DEVICES_FILE is known before
         // the first packet is read and before /health says up (one transaction, one batched insert).
-        if (config.isSet("vigil.devices.file")) {
-            long began = System.currentTimeMillis();
-            int created = DevicesFile.provision(Path.of(config.get("vigil.devices.file")),
-                    new io.vigil.processors.DeviceRegistry(dataSource));
-            LOG.info("provisioned {} new devices from {} in {} ms", created, config.get("vigil.devices.file"),
-                    System.currentTimeMillis() - began);
-        }
+        DevicesFile.provisionConfigured(config, dataSource);
         if (embeddedBroker) {
             brokerSecurity = new io.vigil.mqtt.BrokerSecurity(mqttCredentials, config.get("vigil.mqtt.topic"),
                     config.get("vigil.command.topic-prefix"));
@@ -268,6 +265,9 @@ public final class VigilApp implements AutoCloseable {
         }
         if (main != null) {
             CamelContext context = main.getCamelContext();
+            if (webSockets != null && context != null && context.isStarted()) {
+                webSockets.goingAway(java.time.Duration.ofSeconds(5)); // logs any that did not answer
+            }
             try {
                 main.stop();
             } catch (Exception e) {

@@ -430,6 +430,8 @@ abstract class PipelineContract {
     void sigterm_stops_in_order_without_an_error_and_says_so() throws Exception {
         String shutdown = app.stopAndReadShutdown();
         assertThat(shutdown).contains("Vigil stopped");
+        // A dashboard still watching is told the server is going away (1001), so it knows to reconnect.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(viewerFeed).contains("closed 1001"));
         // No ERROR. (Camel may warn once that an exchange, a timer tick, was still in flight when it stopped.)
         assertThat(shutdown.lines().filter(l -> l.contains(" ERROR "))).as(shutdown).isEmpty();
         assertThat(shutdown.lines().filter(l -> l.contains(" WARN ") && !l.contains("inflight exchanges"))).as(shutdown)
