@@ -55,6 +55,9 @@ public final class Database {
         String[] locations = url.startsWith("jdbc:h2:") ? new String[] {"classpath:db/migration", "classpath:db/h2"}
                 : new String[] {"classpath:db/migration"};
         Flyway.configure().dataSource(dataSource).locations(locations).load().migrate();
+        if (url.startsWith("jdbc:h2:file:")) {
+            io.vigil.db.Tx.oneWriterAtATime(dataSource);
+        }
         return dataSource;
     }
 
