@@ -24,7 +24,12 @@ public final class Tx {
 
     /** The embedded H2 database whose writing transactions run one at a time ({@link #oneWriterAtATime}). */
     private static volatile DataSource oneWriter;
-    private static final java.util.concurrent.locks.ReentrantLock WRITER = new java.util.concurrent.locks.ReentrantLock();
+    /**
+     * Fair: writers go in the order they asked. Unfair, one thread writing in a loop (the MQTT refusals' recorder under
+     * a flood of bad CONNECTs, which anyone can send) could take the turn again and again ahead of the group commit.
+     */
+    private static final java.util.concurrent.locks.ReentrantLock WRITER =
+            new java.util.concurrent.locks.ReentrantLock(true);
 
     /**
      * Writing transactions on {@code dataSource} (the embedded H2 file database) take turns. H2 writes every change in
@@ -35,6 +40,11 @@ public final class Tx {
      */
     public static void oneWriterAtATime(DataSource dataSource) {
         oneWriter = dataSource;
+    }
+
+    /** Writers waiting for their turn (for tests). */
+    static int waitingWriters() {
+        return WRITER.getQueueLength();
     }
 
     /** Runs {@code work} in a transaction: commit on return, rollback on any exception. */

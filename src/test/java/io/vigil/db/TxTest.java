@@ -50,4 +50,36 @@ class TxTest {
             assertThat(rows).hasSize(2);
         }
     }
+
+    @Test
+    void a_writer_that_waits_goes_before_one_that_writes_again_so_a_busy_writer_cannot_starve_the_others()
+            throws Exception {
+        try (HikariDataSource db = Database.open(Database.defaultUrl(dir), "", "", 4)) {
+            java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            CountDownLatch releaseFirst = new CountDownLatch(1);
+            CountDownLatch firstIn = new CountDownLatch(1);
+            // A busy writer (the refusals' recorder under a flood): one transaction, then straight away the next.
+            CompletableFuture<Void> busy = CompletableFuture.runAsync(() -> {
+                Tx.inTransaction(db, c -> {
+                    order.add("busy 1");
+                    firstIn.countDown();
+                    try {
+                        releaseFirst.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                });
+                Tx.inTransaction(db, c -> order.add("busy 2"));
+            });
+            assertThat(firstIn.await(30, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> Tx.inTransaction(db, c -> order.add("other")));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> Tx.waitingWriters() == 1);
+            releaseFirst.countDown();
+            busy.get(30, TimeUnit.SECONDS);
+            other.get(30, TimeUnit.SECONDS);
+            assertThat(order).containsExactly("busy 1", "other", "busy 2");
+        }
+    }
 }
